@@ -1,0 +1,45 @@
+# Flightdeck: `make run` starts the dashboard, `make test` runs every test. Both call `make setup`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+CHART := static/vendor/chart.umd.js
+
+.PHONY: setup run test test-fast bench browser-deps clean
+
+setup: $(STAMP) $(CHART) browser-deps
+	@mkdir -p instance
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+$(CHART): package.json
+	npm install --no-audit --no-fund --silent
+	mkdir -p static/vendor
+	cp node_modules/chart.js/dist/chart.umd.js $(CHART)
+
+# Debian's Chromium for the browser tests and screenshots (installed only where missing).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests…"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+run: setup
+	bash scripts/run.sh
+
+test: setup
+	$(PY) -m pytest
+
+test-fast: setup
+	$(PY) -m pytest -m "not browser"
+
+bench: setup
+	$(PY) bench/aac_schedules_page.py
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor .pytest_cache

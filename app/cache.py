@@ -1,0 +1,59 @@
+"""Per-connection read cache with a last-good copy, shown marked stale when the platform fails."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Generic, TypeVar
+
+from flask import current_app
+
+from app.errors import AuthError, BadResponse, PlatformError, Unavailable
+from app.extensions import cache
+
+T = TypeVar("T")
+STALE_OK = (Unavailable, BadResponse, AuthError)
+
+
+@dataclass(frozen=True)
+class Fetched(Generic[T]):
+    """A value with its age; `stale` carries the error that kept us from a fresh copy."""
+
+    value: T
+    fetched_at: float
+    stale: PlatformError | None = None
+
+    @property
+    def age_seconds(self) -> float:
+        return max(0.0, time.time() - self.fetched_at)
+
+
+def _key(connection: str, name: str) -> str:
+    return f"fd:{connection}:{name}"
+
+
+def cached_read(connection: str, name: str, fetch: Callable[[], T], timeout: int | None = None) -> Fetched[T]:
+    """Fresh from cache, else fetched; when fetching fails, the last good copy marked stale.
+
+    Raises the PlatformError when there is no last good copy to fall back on.
+    """
+    key = _key(connection, name)
+    hit = cache.get(key)
+    if hit is not None:
+        return Fetched(value=hit[0], fetched_at=hit[1])
+    try:
+        value = fetch()
+    except STALE_OK as error:
+        last_good = cache.get(key + ":last-good")
+        if last_good is None:
+            raise
+        return Fetched(value=last_good[0], fetched_at=last_good[1], stale=error)
+    now = time.time()
+    lifetime = timeout if timeout is not None else current_app.config["CACHE_DEFAULT_TIMEOUT"]
+    cache.set(key, (value, now), timeout=lifetime)
+    cache.set(key + ":last-good", (value, now), timeout=0)
+    return Fetched(value=value, fetched_at=now)
+
+
+def invalidate(connection: str, *names: str) -> None:
+    """Drop fresh copies after an action changed them (the last-good copy stays for outages)."""
+    cache.delete_many(*[_key(connection, name) for name in names])

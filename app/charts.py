@@ -1,0 +1,94 @@
+"""Chart.js specs built from records; templates embed them as JSON for static/js/charts.js."""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import datetime, timedelta
+from typing import Any, Iterable
+
+from app.platforms.cron import CronError, next_runs
+from app.platforms.records import Run, RunStatus, Schedule
+
+STATUS_COLOURS = {
+    RunStatus.SUCCEEDED: "#2e7d32", RunStatus.FAILED: "#c62828", RunStatus.RUNNING: "#1565c0",
+    RunStatus.QUEUED: "#9e9e9e", RunStatus.CANCELED: "#ef6c00", RunStatus.UNKNOWN: "#6d4c41",
+}
+
+
+def bar(labels: list[str], datasets: list[dict[str, Any]], *, stacked: bool = False, horizontal: bool = False,
+        y_title: str = "") -> dict[str, Any]:
+    scale = {"stacked": stacked, "beginAtZero": True}
+    return {"type": "bar", "data": {"labels": labels, "datasets": datasets},
+            "options": {"indexAxis": "y" if horizontal else "x",
+                        "scales": {"x": dict(scale), "y": {**scale, "title": {"display": bool(y_title), "text": y_title}}}}}
+
+
+def count_by(values: Iterable[str], label: str, top: int = 12) -> dict[str, Any]:
+    """Counts per value, largest first, the rest folded into 'other'."""
+    counts = Counter(values).most_common()
+    head, tail = counts[:top], counts[top:]
+    if tail:
+        head.append(("other", sum(c for _, c in tail)))
+    return bar([k for k, _ in head], [{"label": label, "data": [c for _, c in head]}], horizontal=len(head) > 6)
+
+
+def upcoming_per_hour(schedules: Iterable[Schedule], now: datetime, hours: int = 24) -> dict[str, Any]:
+    """How many runs start in each of the next `hours` hours (UTC), from every enabled schedule's rule."""
+    start = now.replace(minute=0, second=0, microsecond=0)
+    buckets = [0] * hours
+    end = start + timedelta(hours=hours)
+    for schedule in schedules:
+        if not schedule.enabled:
+            continue
+        if schedule.trigger.cron:
+            try:
+                moments = next_runs(schedule.trigger.cron, schedule.timezone, now, count=hours * 60, until=end)
+            except CronError:
+                moments = []
+        else:
+            moments = [schedule.next_run] if schedule.next_run and schedule.next_run < end else []
+        for moment in moments:
+            index = int((moment - start).total_seconds() // 3600)
+            if 0 <= index < hours:
+                buckets[index] += 1
+    labels = [(start + timedelta(hours=i)).strftime("%H:00") for i in range(hours)]
+    return bar(labels, [{"label": "runs starting (UTC hour)", "data": buckets}], y_title="runs")
+
+
+def runs_per_day_by_status(runs: Iterable[Run], now: datetime, days: int = 14) -> dict[str, Any]:
+    first = (now - timedelta(days=days - 1)).date()
+    labels = [(first + timedelta(days=i)).isoformat() for i in range(days)]
+    counts: dict[RunStatus, list[int]] = {s: [0] * days for s in RunStatus}
+    for run in runs:
+        when = run.created or run.started
+        if when is None:
+            continue
+        index = (when.date() - first).days
+        if 0 <= index < days:
+            counts[run.status][index] += 1
+    datasets = [{"label": s.value, "data": counts[s], "backgroundColor": STATUS_COLOURS[s]}
+                for s in RunStatus if any(counts[s])]
+    return bar(labels, datasets, stacked=True, y_title="runs")
+
+
+def duration_trend(runs: Iterable[Run], now: datetime, days: int = 14, top: int = 5) -> dict[str, Any]:
+    """Average minutes per day for the most frequently run targets."""
+    first = (now - timedelta(days=days - 1)).date()
+    labels = [(first + timedelta(days=i)).isoformat() for i in range(days)]
+    sums: dict[str, list[float]] = defaultdict(lambda: [0.0] * days)
+    counts: dict[str, list[int]] = defaultdict(lambda: [0] * days)
+    frequency: Counter[str] = Counter()
+    for run in runs:
+        if run.duration is None or run.target is None or run.started is None:
+            continue
+        index = (run.started.date() - first).days
+        if 0 <= index < days:
+            name = run.target.name
+            sums[name][index] += run.duration.total_seconds() / 60
+            counts[name][index] += 1
+            frequency[name] += 1
+    datasets = []
+    for name, _ in frequency.most_common(top):
+        data = [round(s / c, 1) if c else None for s, c in zip(sums[name], counts[name])]
+        datasets.append({"label": name, "data": data, "spanGaps": True})
+    return {"type": "line", "data": {"labels": labels, "datasets": datasets},
+            "options": {"scales": {"y": {"beginAtZero": True, "title": {"display": True, "text": "minutes"}}}}}

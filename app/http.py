@@ -1,0 +1,206 @@
+"""The one place an outbound HTTP session is built and used: timeouts, retries, error mapping."""
+from __future__ import annotations
+
+import email.utils
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Callable, Protocol
+
+import requests
+
+from app import __version__
+from app.errors import (
+    AuthError,
+    BadResponse,
+    InvalidRequest,
+    NotFound,
+    PermissionDenied,
+    PlatformError,
+    RateLimited,
+    Unavailable,
+)
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = f"Flightdeck/{__version__} (+https://github.com/flightdeck)"
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    """Timeouts and retry policy for one connection."""
+
+    connect_timeout: float = 3.05
+    read_timeout: float = 15.0
+    retries: int = 2
+    max_retry_after: float = 5.0
+    backoff: float = 0.2
+
+    @classmethod
+    def from_config(cls, config: dict) -> "HttpSettings":
+        return cls(
+            connect_timeout=config.get("HTTP_CONNECT_TIMEOUT", cls.connect_timeout),
+            read_timeout=config.get("HTTP_READ_TIMEOUT", cls.read_timeout),
+            retries=config.get("HTTP_RETRIES", cls.retries),
+            max_retry_after=config.get("HTTP_MAX_RETRY_AFTER", cls.max_retry_after),
+        )
+
+
+class Authenticator(Protocol):
+    """How a connection proves who it is: headers per request, and one recovery on 401."""
+
+    def apply(self, headers: dict[str, str]) -> None: ...
+
+    def recover(self) -> bool:
+        """Called once after a 401; returns True when a retry may now succeed (token refreshed)."""
+
+
+ErrorMessage = Callable[[Any], "str | None"]
+
+
+def build_session(session_cls: type[requests.Session] = requests.Session, **kwargs: Any) -> requests.Session:
+    """Every outbound session (plain or authlib's OAuth sessions) gets the same user agent here."""
+    session = session_cls(**kwargs)
+    session.headers["User-Agent"] = USER_AGENT
+    return session
+
+
+def parse_retry_after(response: requests.Response) -> float | None:
+    """Seconds to wait from Retry-After (seconds or HTTP date) or AAC's x-retry-after header."""
+    for header in ("Retry-After", "x-retry-after"):
+        raw = response.headers.get(header)
+        if not raw:
+            continue
+        try:
+            return max(0.0, float(raw))
+        except ValueError:
+            parsed = email.utils.parsedate_to_datetime(raw) if raw else None
+            if parsed is not None:
+                return max(0.0, (parsed - datetime.now(timezone.utc)).total_seconds())
+    return None
+
+
+class PlatformHttp:
+    """A connection's HTTP client: one requests.Session, timeouts always set, errors mapped to PlatformError."""
+
+    def __init__(
+        self,
+        connection: str,
+        base_url: str,
+        *,
+        settings: HttpSettings,
+        authenticator: Authenticator | None = None,
+        error_message: ErrorMessage | None = None,
+        default_headers: dict[str, str] | None = None,
+    ) -> None:
+        self.connection = connection
+        self.base_url = base_url.rstrip("/")
+        self.settings = settings
+        self.authenticator = authenticator
+        self.error_message = error_message or (lambda body: None)
+        self.session = build_session()
+        self.session.headers.update(default_headers or {})
+
+    def url(self, path: str) -> str:
+        return path if path.startswith(("http://", "https://")) else f"{self.base_url}{path}"
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        headers: dict[str, str] | None = None,
+        expect_json: bool = True,
+        stream: bool = False,
+    ) -> requests.Response:
+        """Send one request; reads are retried on 429/502/503/504, writes never are.
+
+        Raises the PlatformError subclass matching the failure. After a 401 the authenticator
+        may refresh its token once, and the request is sent again.
+        """
+        method = method.upper()
+        retries_left = self.settings.retries if method in IDEMPOTENT_METHODS else 0
+        recovered = False
+        attempt = 0
+        while True:
+            response = self._send(method, path, params=params, json=json, headers=headers, stream=stream)
+            if response.status_code == 401 and not recovered and self.authenticator is not None:
+                recovered = True
+                if self.authenticator.recover():
+                    continue
+            if response.status_code in RETRY_STATUSES and retries_left > 0:
+                wait = parse_retry_after(response)
+                if wait is None:
+                    wait = self.settings.backoff * (2 ** attempt)
+                if wait <= self.settings.max_retry_after:
+                    retries_left -= 1
+                    attempt += 1
+                    time.sleep(wait)
+                    continue
+            if response.status_code >= 400:
+                raise self._error_for(response)
+            if expect_json and response.status_code not in (204, 304) and not stream:
+                self.decode(response)
+            return response
+
+    def get_json(self, path: str, **kwargs: Any) -> Any:
+        """GET and decode JSON."""
+        return self.decode(self.request("GET", path, **kwargs))
+
+    def decode(self, response: requests.Response) -> Any:
+        """The body as JSON, or BadResponse naming the connection (never echoing the body)."""
+        if response.status_code in (204, 304) or not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            raise BadResponse(self.connection, f"answered {response.status_code} with a body that is not JSON "
+                                               f"({response.headers.get('Content-Type', 'no content type')})") from None
+
+    def _send(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        headers = {"Accept": "application/json"}
+        headers.update(kwargs.pop("headers") or {})
+        if self.authenticator is not None:
+            self.authenticator.apply(headers)
+        try:
+            return self.session.request(
+                method,
+                self.url(path),
+                headers=headers,
+                timeout=(self.settings.connect_timeout, self.settings.read_timeout),
+                **kwargs,
+            )
+        except requests.Timeout:
+            raise Unavailable(self.connection, f"timed out after {self.settings.read_timeout:g} s") from None
+        except requests.ConnectionError:
+            raise Unavailable(self.connection, f"could not connect to {self.base_url}") from None
+        except requests.RequestException as exc:
+            raise Unavailable(self.connection, f"request failed ({type(exc).__name__})") from None
+
+    def _error_for(self, response: requests.Response) -> PlatformError:
+        status = response.status_code
+        try:
+            detail = self.error_message(response.json())
+        except ValueError:
+            detail = None
+        except Exception:  # a drifted error body must not hide the status
+            detail = None
+        said = f": {detail}" if detail else ""
+        if status == 401:
+            return AuthError(self.connection, f"credentials were refused (401){said}", status=status)
+        if status == 403:
+            return PermissionDenied(self.connection, f"permission denied (403){said}", status=status)
+        if status in (404, 410):
+            return NotFound(self.connection, f"not found ({status}){said}", status=status)
+        if status == 429:
+            retry_after = parse_retry_after(response)
+            wait = f"; retry after {retry_after:g} s" if retry_after is not None else ""
+            return RateLimited(self.connection, f"rate limited (429){wait}{said}", retry_after=retry_after)
+        if status >= 500:
+            return Unavailable(self.connection, f"server error ({status}){said}", status=status)
+        return InvalidRequest(self.connection, f"request refused ({status}){said}", status=status)

@@ -1,0 +1,155 @@
+"""The common records every platform service returns, so cross-platform pages need no platform code."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import Enum
+from typing import Any
+
+
+class RunStatus(str, Enum):
+    """The one status vocabulary; each platform maps its own values onto it in its normalize module."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELED = "canceled"
+    UNKNOWN = "unknown"
+
+    @property
+    def is_final(self) -> bool:
+        return self in (RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.CANCELED)
+
+
+@dataclass(frozen=True)
+class TargetRef:
+    """What a schedule runs or a run ran: kind is plan, flow, workflow, recipe …"""
+
+    kind: str
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """When a schedule fires: kind is cron, interval, manual or event; `text` says it in words."""
+
+    kind: str
+    text: str
+    cron: str | None = None
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    connection: str
+    platform: str
+    id: str
+    name: str
+    target: TargetRef | None
+    owner: str
+    trigger: Trigger
+    timezone: str
+    enabled: bool
+    next_run: datetime | None
+    last_run: datetime | None
+    last_status: RunStatus | None
+    updated_at: datetime | None
+    link: str | None = None
+    disable_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    status: RunStatus
+    at: datetime | None
+    label: str
+
+
+@dataclass(frozen=True)
+class Run:
+    connection: str
+    platform: str
+    id: str
+    target: TargetRef | None
+    status: RunStatus
+    platform_status: str
+    started: datetime | None
+    finished: datetime | None
+    triggered_by: str
+    schedule_id: str | None = None
+    link: str | None = None
+    created: datetime | None = None
+    history: tuple[StatusChange, ...] = ()
+    details: tuple[tuple[str, str], ...] = ()
+    errors: tuple[str, ...] = ()
+
+    @property
+    def duration(self) -> timedelta | None:
+        if self.started is None:
+            return None
+        if self.finished is None:
+            return None
+        return self.finished - self.started
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One input a workflow takes; data_type drives form validation (string, number, date, select)."""
+
+    name: str
+    data_type: str = "string"
+    default: str = ""
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Workflow:
+    """Something that can be run."""
+
+    connection: str
+    platform: str
+    id: str
+    name: str
+    kind: str
+    owner: str
+    parameters: tuple[Parameter, ...] = ()
+    description: str = ""
+    updated_at: datetime | None = None
+    link: str | None = None
+
+
+@dataclass(frozen=True)
+class Asset:
+    connection: str
+    platform: str
+    kind: str
+    id: str
+    name: str
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """What the token panel shows; never the token itself."""
+
+    connection: str
+    kind: str
+    expires_at: datetime | None
+    refreshed_at: datetime | None
+    last_outcome: str | None
+    last_error: str | None
+    needs_new_token: bool = False
+    how_to_fix: str = ""
+
+
+@dataclass(frozen=True)
+class Health:
+    connection: str
+    platform: str
+    ok: bool
+    latency_ms: float | None
+    message: str = ""

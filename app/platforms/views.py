@@ -1,0 +1,251 @@
+"""The routes every platform blueprint shares: schedules, runs, workflows, run buttons, toggles, tokens."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.audit import record_action
+from app.auth.roles import role_required
+from app.cache import Fetched
+from app.charts import count_by, duration_trend, runs_per_day_by_status, upcoming_per_hour
+from app.connections import service_or_404
+from app.errors import NotFound, PlatformError, TokenRejected
+from app.extensions import db
+from app.listing import ScheduleFilters, distinct
+from app.models import RunRecord
+from app.pagination import clamp_page, page_of
+from app.platforms.forms import ConfirmForm, RunForm
+from app.platforms.parameters import validate_parameters
+from app.platforms.records import RunStatus
+
+RUN_STATUSES = [s.value for s in RunStatus if s is not RunStatus.UNKNOWN]
+
+
+def _per_page() -> int:
+    """Rows per page: ?per_page= within 5..200, else the configured default."""
+    from flask import current_app
+    default = int(current_app.config["PAGE_SIZE"])
+    return min(200, max(5, clamp_page(request.args.get("per_page"), default=default)))
+
+
+def _fetch(call: Any, errors: list[PlatformError]) -> Any:
+    """Run a read; a platform failure becomes a banner and an empty value, never an error page."""
+    try:
+        result = call()
+    except PlatformError as error:
+        errors.append(error)
+        return None
+    if isinstance(result, Fetched) and result.stale is not None:
+        errors.append(result.stale)
+    return result
+
+
+def add_standard_routes(bp: Blueprint, platform: str) -> None:
+    """Register the shared pages on a platform blueprint whose url_prefix is /<platform>."""
+
+    def service(connection: str) -> Any:
+        return service_or_404(connection, platform)
+
+    @bp.route("/<connection>/")
+    @login_required
+    def index(connection: str):
+        service(connection)
+        return redirect(url_for(f"{platform}.schedules", connection=connection))
+
+    @bp.route("/<connection>/schedules")
+    @login_required
+    def schedules(connection: str):
+        svc = service(connection)
+        errors: list[PlatformError] = []
+        fetched = _fetch(svc.schedules, errors)
+        everything = fetched.value if fetched else []
+        filters = ScheduleFilters.from_args(request.args)
+        shown = filters.apply(everything)
+        page = page_of(shown, clamp_page(request.args.get("page")), _per_page())
+        now = datetime.now(timezone.utc)
+        charts = {
+            "by_owner": count_by((s.owner for s in everything), "schedules"),
+            "by_target": count_by((s.target.kind if s.target else "none" for s in everything), "schedules"),
+            "upcoming": upcoming_per_hour(everything, now),
+        } if everything else {}
+        return render_template(
+            "platform/schedules.html", svc=svc, page=page, filters=filters, errors=errors, fetched=fetched,
+            owners=distinct(s.owner for s in everything),
+            target_kinds=distinct(s.target.kind if s.target else None for s in everything), charts=charts)
+
+    @bp.route("/<connection>/schedules/<schedule_id>/toggle", methods=["GET", "POST"])
+    @role_required("operator")
+    def schedule_toggle(connection: str, schedule_id: str):
+        svc = service(connection)
+        if not svc.supports_schedule_toggle:
+            abort(404)
+        schedule = svc.schedule(schedule_id)
+        form = ConfirmForm()
+        enable = not schedule.enabled
+        if form.validate_on_submit():
+            action = "schedule_enable" if enable else "schedule_disable"
+            try:
+                svc.set_schedule_enabled(schedule_id, enable)
+            except PlatformError as error:
+                record_action(action, outcome="failed", connection=connection, platform=platform,
+                              object_type="schedule", object_id=schedule_id, error=error.describe())
+                flash(f"Could not {'enable' if enable else 'disable'} {schedule.name}: {error.describe()}", "error")
+            else:
+                record_action(action, outcome="ok", connection=connection, platform=platform,
+                              object_type="schedule", object_id=schedule_id, params={"name": schedule.name})
+                flash(f"{schedule.name} is now {'enabled' if enable else 'disabled'}.", "success")
+            return redirect(url_for(f"{platform}.schedules", connection=connection))
+        return render_template("platform/confirm_toggle.html", svc=svc, schedule=schedule, enable=enable, form=form)
+
+    @bp.route("/<connection>/runs")
+    @login_required
+    def runs(connection: str):
+        svc = service(connection)
+        errors: list[PlatformError] = []
+        status = request.args.get("status", "")
+        status = status if status in RUN_STATUSES else ""
+        target = request.args.get("target", "").strip()[:200]
+        kind = request.args.get("kind", "")
+        page = _fetch(lambda: svc.runs(page=clamp_page(request.args.get("page")), per_page=_per_page(),
+                                       status=status or None, target=target or None, kind=kind or None), errors)
+        recent = _fetch(svc.recent_runs, errors)
+        now = datetime.now(timezone.utc)
+        history = recent.value if recent else []
+        charts = {"per_day": runs_per_day_by_status(history, now), "durations": duration_trend(history, now)} \
+            if history else {}
+        return render_template("platform/runs.html", svc=svc, page=page, errors=_unique(errors), status=status,
+                               target=target, kind=kind, statuses=RUN_STATUSES, charts=charts)
+
+    @bp.route("/<connection>/runs/<run_id>")
+    @login_required
+    def run_detail(connection: str, run_id: str):
+        svc = service(connection)
+        try:
+            run = svc.run(run_id)
+        except NotFound:
+            abort(404, description=f"{connection} has no run {run_id!r}.")
+        return render_template("platform/run_detail.html", svc=svc, run=run)
+
+    @bp.route("/<connection>/runs/<run_id>/status.json")
+    @login_required
+    def run_status(connection: str, run_id: str):
+        svc = service(connection)
+        run = svc.run(run_id)  # PlatformError -> JSON error body via the error handler
+        return jsonify({"id": run.id, "status": run.status.value, "platform_status": run.platform_status,
+                        "final": run.status.is_final,
+                        "started": run.started.isoformat() if run.started else None,
+                        "finished": run.finished.isoformat() if run.finished else None,
+                        "errors": list(run.errors)})
+
+    @bp.route("/<connection>/workflows")
+    @login_required
+    def workflows(connection: str):
+        svc = service(connection)
+        errors: list[PlatformError] = []
+        fetched = _fetch(svc.workflows, errors)
+        items = fetched.value if fetched else []
+        q = request.args.get("q", "").strip().lower()[:200]
+        kind = request.args.get("kind", "")
+        shown = [w for w in items if (not q or q in w.name.lower()) and (not kind or w.kind == kind)]
+        page = page_of(shown, clamp_page(request.args.get("page")), _per_page())
+        return render_template("platform/workflows.html", svc=svc, page=page, errors=errors, q=q, kind=kind,
+                               kinds=distinct(w.kind for w in items))
+
+    @bp.route("/<connection>/run/<kind>/<target_id>", methods=["GET", "POST"])
+    @role_required("operator")
+    def start_run(connection: str, kind: str, target_id: str):
+        svc = service(connection)
+        if not svc.supports_run:
+            abort(404)
+        try:
+            workflow = svc.workflow(kind, target_id)
+        except NotFound:
+            abort(404, description=f"{connection} has no {kind} {target_id!r}.")
+        form = RunForm()
+        values = {p.name: request.form.get(f"param-{p.name}", p.default) for p in workflow.parameters}
+        field_errors: dict[str, str] = {}
+        if form.validate_on_submit():
+            execution_id = form.execution_id.data
+            existing = db.session.execute(db.select(RunRecord).filter_by(execution_id=execution_id)).scalar_one_or_none()
+            if existing is not None:  # a second submit of the same form: show the first run
+                flash("This run was already started; showing it.", "info")
+                return _after_start(platform, connection, existing)
+            field_errors = validate_parameters(workflow.parameters, values)
+            if not field_errors:
+                return _start(svc, platform, connection, workflow, values, execution_id)
+        elif request.method == "POST":
+            flash("The form was not accepted; reload and try again.", "error")
+        status = 400 if request.method == "POST" else 200
+        return render_template("platform/start_run.html", svc=svc, workflow=workflow, form=form, values=values,
+                               field_errors=field_errors), status
+
+    @bp.route("/<connection>/token")
+    @login_required
+    def token(connection: str):
+        svc = service(connection)
+        if not svc.supports_token_refresh:
+            abort(404)
+        info = _fetch(svc.token_info, errors := [])
+        return render_template("platform/token.html", svc=svc, info=info, errors=errors, form=ConfirmForm())
+
+    @bp.route("/<connection>/token/refresh", methods=["POST"])
+    @role_required("operator")
+    def token_refresh(connection: str):
+        svc = service(connection)
+        if not svc.supports_token_refresh:
+            abort(404)
+        form = ConfirmForm()
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            info = svc.refresh_token()
+        except TokenRejected as error:
+            record_action("token_refresh", outcome="failed", connection=connection, platform=platform,
+                          object_type="token", error=error.message)
+            flash(f"The platform refused the refresh token. {svc.token_info().how_to_fix}", "error")
+        except PlatformError as error:
+            record_action("token_refresh", outcome="failed", connection=connection, platform=platform,
+                          object_type="token", error=error.describe())
+            flash(f"Refresh failed: {error.describe()}", "error")
+        else:
+            record_action("token_refresh", outcome="ok", connection=connection, platform=platform,
+                          object_type="token", params={"expires_at": info.expires_at})
+            flash("Token refreshed.", "success")
+        return redirect(url_for(f"{platform}.token", connection=connection))
+
+
+def _start(svc: Any, platform: str, connection: str, workflow: Any, values: dict[str, str], execution_id: str):
+    params = {k: v.strip() for k, v in values.items()}
+    audit = dict(connection=connection, platform=platform, object_type=workflow.kind, object_id=workflow.id)
+    record = RunRecord(execution_id=execution_id, connection=connection, platform=platform,
+                       target_kind=workflow.kind, target_id=workflow.id, username=current_user.username)
+    db.session.add(record)
+    db.session.commit()  # claims the execution id before the platform is called
+    try:
+        run_id = svc.start_run(workflow.kind, workflow.id, params, execution_id)
+    except PlatformError as error:
+        db.session.delete(record)
+        db.session.commit()
+        record_action("run_start", outcome="failed", params={"name": workflow.name, **params},
+                      error=error.describe(), **audit)
+        flash(f"{workflow.name} was not started: {error.describe()}", "error")
+        return redirect(url_for(f"{platform}.workflows", connection=connection))
+    record.run_id = run_id
+    db.session.commit()
+    record_action("run_start", outcome="ok", params={"name": workflow.name, "run_id": run_id, **params}, **audit)
+    flash(f"Started {workflow.name}.", "success")
+    return _after_start(platform, connection, record)
+
+
+def _after_start(platform: str, connection: str, record: RunRecord):
+    if record.run_id:
+        return redirect(url_for(f"{platform}.run_detail", connection=connection, run_id=record.run_id, live=1))
+    return redirect(url_for(f"{platform}.runs", connection=connection))
+
+
+def _unique(errors: list[PlatformError]) -> list[PlatformError]:
+    seen: set[str] = set()
+    return [e for e in errors if not (e.describe() in seen or seen.add(e.describe()))]

@@ -1,0 +1,50 @@
+"""Platform emulators (moto-style): create_app(key) serves one platform's real paths plus /_sandbox/ controls."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from flask import Blueprint, Flask
+
+from sandbox.common.control import control_blueprint
+from sandbox.common.faults import install_fault_hooks
+
+
+@dataclass(frozen=True)
+class Emulator:
+    """How to build one platform's emulator: its backend (state) and its blueprint (HTTP layer)."""
+
+    backend_factory: Callable[[int, str], Any]
+    blueprint_factory: Callable[[Any], Blueprint]
+
+
+def _aac() -> Emulator:
+    from sandbox.aac.models import AacBackend
+    from sandbox.aac.routes import aac_blueprint
+
+    return Emulator(lambda seed, size: AacBackend(seed=seed, size=size), aac_blueprint)
+
+
+# key -> loader, imported lazily so one emulator's import cost is paid only when it is used.
+EMULATORS: dict[str, Callable[[], Emulator]] = {"aac": _aac}
+
+
+def create_app(key: str, seed: int = 1, size: str = "small") -> Flask:
+    """A Flask app emulating platform `key`; its backend is app.extensions["sandbox_backend"]."""
+    if key not in EMULATORS:
+        raise KeyError(f"no emulator for {key!r}; known: {', '.join(sorted(EMULATORS))}")
+    emulator = EMULATORS[key]()
+    backend = emulator.backend_factory(seed, size)
+    app = Flask(f"sandbox.{key}")
+    app.json.sort_keys = False  # keep AAC's field order, as a real response would
+    app.extensions["sandbox_backend"] = backend
+    app.extensions["sandbox_key"] = key
+    install_fault_hooks(app, backend.faults, backend)
+    app.register_blueprint(control_blueprint(backend))
+    app.register_blueprint(emulator.blueprint_factory(backend))
+    return app
+
+
+def backend_of(app: Flask) -> Any:
+    """The backend object behind an emulator app (for in-process use, e.g. the dashboard's demo mode)."""
+    return app.extensions["sandbox_backend"]

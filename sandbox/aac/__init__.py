@@ -1,0 +1,1 @@
+"""The Alteryx Analytics Cloud (AAC) emulator: models.py holds state, routes.py the real paths."""

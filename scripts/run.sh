@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Starts Flightdeck with gunicorn on 127.0.0.1:8000. With no instance/connections.toml it first
+# starts the AAC sandbox emulator and connects to it, so the pages show data at once.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export FLIGHTDECK_CONFIG="${FLIGHTDECK_CONFIG:-demo}"
+PY=.venv/bin/python
+FLASK=".venv/bin/flask --app wsgi"
+HOST="${FLIGHTDECK_HOST:-127.0.0.1}"
+PORT="${FLIGHTDECK_PORT:-8000}"
+SANDBOX_PORT="${FLIGHTDECK_SANDBOX_PORT:-8101}"
+mkdir -p instance
+
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+trap cleanup EXIT INT TERM
+
+if [ -z "${FLIGHTDECK_CONNECTIONS_FILE:-}" ] && [ ! -f instance/connections.toml ]; then
+  echo "No instance/connections.toml: starting the AAC sandbox emulator on 127.0.0.1:${SANDBOX_PORT}."
+  $PY -m sandbox serve aac --port "$SANDBOX_PORT" >instance/sandbox-aac.log 2>&1 &
+  pids+=($!)
+  export FLIGHTDECK_CONNECTIONS_FILE=instance/sandbox-connections.toml
+  export AAC_SANDBOX_REFRESH_TOKEN
+  AAC_SANDBOX_REFRESH_TOKEN=$($PY -m sandbox connect aac --url "http://127.0.0.1:${SANDBOX_PORT}" \
+                                --write-config "$FLIGHTDECK_CONNECTIONS_FILE")
+fi
+
+$FLASK db upgrade >/dev/null
+$FLASK users bootstrap
+
+echo
+echo "Flightdeck is starting on http://${HOST}:${PORT}  (Ctrl-C stops it)"
+.venv/bin/gunicorn --bind "${HOST}:${PORT}" --workers "${FLIGHTDECK_WORKERS:-2}" --threads 4 \
+  --access-logfile - wsgi:app &
+pids+=($!)
+wait "${pids[-1]}"

@@ -1,0 +1,1 @@
+"""Tests of the platform emulators, over real HTTP."""
