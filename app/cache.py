@@ -31,10 +31,12 @@ def _key(connection: str, name: str) -> str:
     return f"fd:{connection}:{name}"
 
 
-def cached_read(connection: str, name: str, fetch: Callable[[], T], timeout: int | None = None) -> Fetched[T]:
+def cached_read(connection: str, name: str, fetch: Callable[[], T], timeout: int | None = None,
+                keep_last_good: bool = True) -> Fetched[T]:
     """Fresh from cache, else fetched; when fetching fails, the last good copy marked stale.
 
-    Raises the PlatformError when there is no last good copy to fall back on.
+    Raises the PlatformError when there is no last good copy to fall back on. Derived values
+    (charts keyed by the data they came from) pass keep_last_good=False.
     """
     key = _key(connection, name)
     hit = cache.get(key)
@@ -50,7 +52,8 @@ def cached_read(connection: str, name: str, fetch: Callable[[], T], timeout: int
     now = time.time()
     lifetime = timeout if timeout is not None else current_app.config["CACHE_DEFAULT_TIMEOUT"]
     cache.set(key, (value, now), timeout=lifetime)
-    cache.set(key + ":last-good", (value, now), timeout=0)
+    if keep_last_good:
+        cache.set(key + ":last-good", (value, now), timeout=0)
     return Fetched(value=value, fetched_at=now)
 
 

@@ -32,24 +32,31 @@ def count_by(values: Iterable[str], label: str, top: int = 12) -> dict[str, Any]
 
 
 def upcoming_per_hour(schedules: Iterable[Schedule], now: datetime, hours: int = 24) -> dict[str, Any]:
-    """How many runs start in each of the next `hours` hours (UTC), from every enabled schedule's rule."""
+    """How many runs start in each of the next `hours` hours (UTC), from every enabled schedule's rule.
+
+    Schedules sharing a rule and zone are counted together, so the cron work grows with the number
+    of distinct rules, not of schedules.
+    """
     start = now.replace(minute=0, second=0, microsecond=0)
-    buckets = [0] * hours
     end = start + timedelta(hours=hours)
+    buckets = [0] * hours
+    rules: Counter[tuple[str, str]] = Counter()
     for schedule in schedules:
         if not schedule.enabled:
             continue
         if schedule.trigger.cron:
-            try:
-                moments = next_runs(schedule.trigger.cron, schedule.timezone, now, count=hours * 60, until=end)
-            except CronError:
-                moments = []
-        else:
-            moments = [schedule.next_run] if schedule.next_run and schedule.next_run < end else []
+            rules[(schedule.trigger.cron, schedule.timezone)] += 1
+        elif schedule.next_run and now <= schedule.next_run < end:
+            buckets[int((schedule.next_run - start).total_seconds() // 3600)] += 1
+    for (cron, tz), how_many in rules.items():
+        try:
+            moments = next_runs(cron, tz, now, count=hours * 60, until=end)
+        except CronError:
+            continue
         for moment in moments:
             index = int((moment - start).total_seconds() // 3600)
             if 0 <= index < hours:
-                buckets[index] += 1
+                buckets[index] += how_many
     labels = [(start + timedelta(hours=i)).strftime("%H:00") for i in range(hours)]
     return bar(labels, [{"label": "runs starting (UTC hour)", "data": buckets}], y_title="runs")
 

@@ -30,3 +30,20 @@ class PlatformService:
 
     def not_supported(self, action: str) -> NotSupported:
         return NotSupported(self.name, f"{self.display_name} does not support {action}")
+
+    # Every service implements these reads (CONNECTORS.md says what each returns and raises).
+    REQUIRED_READS: ClassVar[tuple[str, ...]] = (
+        "schedules", "schedule", "runs", "recent_runs", "run", "workflows", "workflow")
+
+    # Optional actions: a service sets the matching supports_* flag and overrides the method.
+    def start_run(self, kind: str, target_id: str, params: dict[str, str], execution_id: str) -> str | None:
+        raise self.not_supported("starting runs")
+
+    def set_schedule_enabled(self, schedule_id: str, enabled: bool) -> Any:
+        raise self.not_supported("enabling or disabling schedules")
+
+    def token_info(self) -> Any:
+        raise self.not_supported("token refresh")
+
+    def refresh_token(self) -> Any:
+        raise self.not_supported("token refresh")

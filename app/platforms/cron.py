@@ -72,6 +72,12 @@ def _describe_days(dow: str) -> str | None:
     return None
 
 
+def _on_days(days: str) -> str:
+    """'every weekday' -> 'on weekdays'; 'every Monday and Friday' -> 'on Monday and Friday'."""
+    rest = days.removeprefix("every ")
+    return "on weekdays" if rest == "weekday" else ("on weekends" if rest == "weekend day" else f"on {rest}")
+
+
 def describe_cron(cron: str) -> str:
     """Five-field cron in words for the common shapes; anything else is shown as the rule itself."""
     minute, hour, dom, month, dow = cron.split()
@@ -83,14 +89,26 @@ def describe_cron(cron: str) -> str:
             return f"every hour at :{int(minute):02d}"
         if minute.isdigit() and re.fullmatch(r"\*/\d+", hour):
             return f"every {hour[2:]} hours at :{int(minute):02d}"
-        if re.fullmatch(r"\*/\d+", minute) and hour == "*":
-            return f"every {minute[2:]} minutes"
+        if re.fullmatch(r"(\*|0)/\d+", minute) and hour == "*":
+            return f"every {minute.split('/')[1]} minutes"
         if simple_time is False and minute.isdigit() and re.fullmatch(r"\d+(,\d+)+", hour):
             return "every day at " + _join([_hhmm(h, minute) for h in hour.split(",")])
     if month == "*" and dom == "*" and simple_time:
         days = _describe_days(dow)
         if days:
             return f"{days} at {_hhmm(hour, minute)}"
+    if month == "*" and dom == "*" and dow != "*":
+        days = _describe_days(dow)
+        within = describe_cron(f"{minute} {hour} * * *")
+        if days and days.startswith("every ") and not within.startswith("cron "):
+            return f"{within} {_on_days(days)}"
+    hours_range = re.fullmatch(r"(\d+)-(\d+)", hour)
+    step = re.fullmatch(r"(?:\*|0)/(\d+)", minute)
+    if step and hours_range and month == "*" and dom == "*":
+        first, last = int(hours_range.group(1)), int(hours_range.group(2))
+        text = f"every {step.group(1)} minutes from {first:02d}:00 to {last:02d}:59"
+        days = _describe_days(dow) if dow != "*" else None
+        return f"{text} {_on_days(days)}" if days and days.startswith("every ") else text
     if month == "*" and dow == "*" and simple_time and re.fullmatch(r"\d+(,\d+)*|L", dom):
         which = "the last day" if dom == "L" else "day " + _join(dom.split(","))
         return f"on {which} of every month at {_hhmm(hour, minute)}"

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from app.audit import record_action
 from app.auth.roles import role_required
-from app.cache import Fetched
+from app.cache import Fetched, cached_read
 from app.charts import count_by, duration_trend, runs_per_day_by_status, upcoming_per_hour
 from app.connections import service_or_404
 from app.errors import NotFound, PlatformError, TokenRejected
@@ -65,12 +65,7 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
         filters = ScheduleFilters.from_args(request.args)
         shown = filters.apply(everything)
         page = page_of(shown, clamp_page(request.args.get("page")), _per_page())
-        now = datetime.now(timezone.utc)
-        charts = {
-            "by_owner": count_by((s.owner for s in everything), "schedules"),
-            "by_target": count_by((s.target.kind if s.target else "none" for s in everything), "schedules"),
-            "upcoming": upcoming_per_hour(everything, now),
-        } if everything else {}
+        charts = _schedule_charts(svc.name, fetched) if everything else {}
         return render_template(
             "platform/schedules.html", svc=svc, page=page, filters=filters, errors=errors, fetched=fetched,
             owners=distinct(s.owner for s in everything),
@@ -111,11 +106,7 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
         kind = request.args.get("kind", "")
         page = _fetch(lambda: svc.runs(page=clamp_page(request.args.get("page")), per_page=_per_page(),
                                        status=status or None, target=target or None, kind=kind or None), errors)
-        recent = _fetch(svc.recent_runs, errors)
-        now = datetime.now(timezone.utc)
-        history = recent.value if recent else []
-        charts = {"per_day": runs_per_day_by_status(history, now), "durations": duration_trend(history, now)} \
-            if history else {}
+        charts = _fetch(lambda: _run_charts(svc), errors)
         return render_template("platform/runs.html", svc=svc, page=page, errors=_unique(errors), status=status,
                                target=target, kind=kind, statuses=RUN_STATUSES, charts=charts)
 
@@ -244,6 +235,29 @@ def _after_start(platform: str, connection: str, record: RunRecord):
     if record.run_id:
         return redirect(url_for(f"{platform}.run_detail", connection=connection, run_id=record.run_id, live=1))
     return redirect(url_for(f"{platform}.runs", connection=connection))
+
+
+def _schedule_charts(connection: str, fetched: Fetched) -> dict[str, Any]:
+    """The schedules page's charts, computed once per fetched copy of the schedules."""
+    def build() -> dict[str, Any]:
+        everything = fetched.value
+        return {
+            "by_owner": count_by((s.owner for s in everything), "schedules"),
+            "by_target": count_by((s.target.kind if s.target else "none" for s in everything), "schedules"),
+            "upcoming": upcoming_per_hour(everything, datetime.now(timezone.utc)),
+        }
+    return cached_read(connection, f"schedule-charts:{fetched.fetched_at}", build, keep_last_good=False).value
+
+
+def _run_charts(svc: Any) -> dict[str, Any]:
+    """The runs page's charts, cached as long as the run history they summarise."""
+    def build() -> dict[str, Any]:
+        history = svc.recent_runs().value
+        now = datetime.now(timezone.utc)
+        if not history:
+            return {}
+        return {"per_day": runs_per_day_by_status(history, now), "durations": duration_trend(history, now)}
+    return cached_read(svc.name, "run-charts", build, timeout=60).value
 
 
 def _unique(errors: list[PlatformError]) -> list[PlatformError]:

@@ -18,7 +18,12 @@ from app.platforms.cron import CronError, describe_cron, next_runs, quartz_to_cr
     ("0 0 8 ? * 2#1", "on the 1st Monday of every month at 08:00"),
     ("0 0 0 1,15 * ?", "on day 1 and 15 of every month at 00:00"),
     ("0 0 9 ? * 2,6 *", "every Monday and Friday at 09:00"),
-    ("0 0/10 * * * ?", "cron 0/10 * * * *"),
+    ("0 0/10 * * * ?", "every 10 minutes"),
+    ("0 0 */4 ? * MON-FRI", "every 4 hours at :00 on weekdays"),
+    ("0 0/30 8-18 ? * MON-FRI", "every 30 minutes from 08:00 to 18:59 on weekdays"),
+    ("0 0 * ? * 2,6", "every hour at :00 on Monday and Friday"),
+    ("0 0 12 L * ?", "on the last day of every month at 12:00"),
+    ("0 5 4 1 1 ?", "cron 5 4 1 1 *"),
 ])
 def test_quartz_rules_in_words(quartz, words):
     """Does each Quartz rule read as people say it?"""

@@ -11,6 +11,7 @@ SCHEDULES = "/v4/schedules"
 JOB_LIBRARY = "/v4/jobLibrary"
 WORKFLOWS = "/svc-workflow/api/v1/workflows"
 PAGE = 100
+SCHEDULE_PAGE = 1000  # the schedules API allows 1..1000 per page (platforms/aac.md §4)
 
 
 def error_message(body: Any) -> str | None:
@@ -43,10 +44,11 @@ class AacClient:
             raise BadResponse(self.http.connection, f"{path} did not answer with an object")
         return body
 
-    def _walk(self, path: str, params: dict[str, Any] | None = None, max_items: int | None = None) -> Iterator[dict]:
+    def _walk(self, path: str, params: dict[str, Any] | None = None, max_items: int | None = None,
+              page_size: int = PAGE) -> Iterator[dict]:
         def fetch(limit: int, offset: int) -> tuple[list[dict], int | None]:
             return self._list(path, {**(params or {}), "limit": limit, "offset": offset, "includeCount": "true"})
-        return walk_limit_offset(fetch, limit=PAGE, max_items=max_items)
+        return walk_limit_offset(fetch, limit=page_size, max_items=max_items)
 
     def _post(self, path: str, *, json: Any = None, execution_id: str | None = None) -> Any:
         headers = {"x-execution-id": execution_id} if execution_id else None
@@ -64,7 +66,7 @@ class AacClient:
 
     # --- schedules -------------------------------------------------------------------------------
     def list_schedules(self, max_items: int | None = None) -> list[dict]:
-        return list(self._walk(SCHEDULES, {"sort": "name"}, max_items=max_items))
+        return list(self._walk(SCHEDULES, {"sort": "name"}, max_items=max_items, page_size=SCHEDULE_PAGE))
 
     def get_schedule(self, schedule_id: str) -> dict:
         return self._object(f"{SCHEDULES}/{int(schedule_id)}")
@@ -121,7 +123,7 @@ class AacClient:
 
     def walk_job_library(self, *, created_after_ms: int, max_items: int) -> list[dict]:
         params = {"sort": "-createdAt", "dateFilter[createdAt][gte]": created_after_ms}
-        return list(self._walk(JOB_LIBRARY, params, max_items=max_items))
+        return list(self._walk(JOB_LIBRARY, params, max_items=max_items, page_size=500))
 
     def get_job_group(self, job_group_id: str) -> dict:
         return self._object(f"/v4/jobGroups/{int(job_group_id)}")

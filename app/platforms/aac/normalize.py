@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime, timezone
 from typing import Any
 
@@ -119,9 +120,14 @@ def next_fire(trigger: dict, now: datetime) -> datetime | None:
     if cron is None:
         return None
     start, end = _window(time_based)
-    after = max(now, start) if start else now
+    return _first_fire(cron, tz, max(now, start) if start else now, end)
+
+
+@lru_cache(maxsize=8192)
+def _first_fire(cron: str, tz: str, after: datetime, until: datetime | None) -> datetime | None:
+    """Memoised: a world of thousands of schedules shares a few hundred rules."""
     try:
-        found = next_runs(cron, tz, after, count=1, until=end)
+        found = next_runs(cron, tz, after, count=1, until=until)
     except CronError:
         return None
     return found[0] if found else None
@@ -196,7 +202,7 @@ def normalize_job_group(raw: dict, connection: str, base_url: str, lookups: Look
     updated = parse_time(raw.get("updatedAt"))
     job_list = jobs or []
     job_starts = [t for t in (parse_time(j.get("createdAt")) for j in job_list) if t]
-    started = min(job_starts) if job_starts else (created if status != RunStatus.QUEUED else None)
+    started = None if status == RunStatus.QUEUED else (min(job_starts) if job_starts else created)
     finished = updated if status.is_final else None
     creator = raw.get("creator") if isinstance(raw.get("creator"), dict) else {}
     who = lookups.people.get(str(creator.get("id")), f"person {creator.get('id')}") if creator else "unknown"

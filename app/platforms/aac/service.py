@@ -8,13 +8,13 @@ from typing import Any
 from app.cache import Fetched, cached_read, invalidate
 from app.concurrency import parallel_calls, parallel_map
 from app.connections import Connection
-from app.errors import InvalidRequest, NotFound
+from app.errors import NotFound, PlatformError
 from app.http import PlatformHttp
 from app.pagination import Page
 from app.platforms.aac import normalize as norm
 from app.platforms.aac.client import AacClient, error_message
 from app.platforms.base import PlatformService
-from app.platforms.records import Run, RunStatus, Schedule, TokenInfo, Workflow
+from app.platforms.records import Run, Schedule, TokenInfo, Workflow
 from app.tokens import BearerAuthenticator, RotatingTokenManager
 
 HOW_TO_FIX = ("Create a new OAuth 2.0 API token in AAC (User Preferences > OAuth 2.0 API Tokens), put its "
@@ -67,10 +67,10 @@ class AacService(PlatformService):
             now = datetime.now(timezone.utc)
             raw = self.client.list_schedules()
             lookups = self.lookups()
-            last = self._last_scheduled_status()
+            latest = self._latest_scheduled_runs()
             schedules = [norm.normalize_schedule(s, self.name, self.base_url, now, lookups) for s in raw]
-            return [dataclasses.replace(s, last_status=last.get((s.target.kind, s.target.id)))
-                    if s.target else s for s in schedules]
+            return [_with_last_run(s, latest.get((s.target.kind, s.target.id)) if s.target else None)
+                    for s in schedules]
         return cached_read(self.name, "schedules", fetch)
 
     def schedule(self, schedule_id: str) -> Schedule:
@@ -155,7 +155,7 @@ class AacService(PlatformService):
         else:
             body = self.client.run_workflow(target_id, execution_id)
             run_id = str(body["jobGroupId"]) if body and "jobGroupId" in body else None
-        invalidate(self.name, "recent_runs", "schedules")
+        invalidate(self.name, "recent_runs", "run-charts", "schedules")
         return run_id
 
     # --- tokens --------------------------------------------------------------------------------
@@ -167,17 +167,25 @@ class AacService(PlatformService):
         return self.tokens.refresh_now()
 
     # --- helpers -------------------------------------------------------------------------------
-    def _last_scheduled_status(self) -> dict[tuple[str, str], RunStatus]:
-        """Latest status per target among scheduled runs; empty when run history is unavailable."""
+    def _latest_scheduled_runs(self) -> dict[tuple[str, str], Run]:
+        """The newest scheduled run per target; empty when run history is unavailable."""
         try:
             runs = self.recent_runs().value
-        except Exception:  # history is an extra: schedules still show without it
+        except PlatformError:  # history is an extra: schedules still show without it
             return {}
-        latest: dict[tuple[str, str], RunStatus] = {}
+        latest: dict[tuple[str, str], Run] = {}
         for run in runs:  # newest first
-            if run.target and "schedule" in run.triggered_by:
-                latest.setdefault((run.target.kind, run.target.id), run.status)
+            if run.target and run.triggered_by.endswith("via schedule"):
+                latest.setdefault((run.target.kind, run.target.id), run)
         return latest
+
+
+def _with_last_run(schedule: Schedule, run: Run | None) -> Schedule:
+    """AAC schedules carry no last status: take it from the target's newest scheduled run."""
+    if run is None:
+        return schedule
+    return dataclasses.replace(schedule, last_status=run.status,
+                               last_run=schedule.last_run or run.created or run.started)
 
 
 def _require_int(connection: str, value: str, what: str) -> None:
