@@ -201,3 +201,28 @@ def test_stale_copy_is_served_when_the_platform_fails(svc, emulator, app):
     emulator.faults(fail_next={"count": 20, "status": 503})
     stale = svc.schedules()
     assert stale.stale is not None and len(stale.value) == len(fresh.value)
+
+
+def test_token_endpoint_comes_from_the_access_tokens_issuer(app, emulator, tmp_path, monkeypatch):
+    """With only an access and refresh token (no token_endpoint configured), does refresh use {iss}/token?"""
+    from app import create_app
+    pair = emulator.mint()
+    (tmp_path / "iss.toml").write_text(f"""[[connection]]
+name = "aac-iss"
+platform = "aac"
+base_url = "{emulator.url}"
+workspace_id = 12
+refresh_token_env = "AAC_ISS_REFRESH"
+access_token_env = "AAC_ISS_ACCESS"
+""")
+    monkeypatch.setenv("AAC_ISS_REFRESH", pair["refresh_token"])
+    monkeypatch.setenv("AAC_ISS_ACCESS", pair["access_token"])
+    other = create_app("testing", {"INSTANCE_DIR": tmp_path, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/iss.db",
+                                   "CONNECTIONS_FILE": str(tmp_path / "iss.toml"), "LOCK_DIR": str(tmp_path / "l")})
+    from flask_migrate import upgrade
+    with other.app_context():
+        upgrade()
+        service = registry().service("aac-iss")
+        info = service.refresh_token()
+        assert info.last_outcome == "ok" and info.expires_at is not None
+        assert service.schedules().value
