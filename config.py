@@ -48,6 +48,8 @@ class Config:
     TOKEN_REFRESH_MARGIN = _env_int("FLIGHTDECK_TOKEN_REFRESH_MARGIN", 60)
 
     PAGE_SIZE = _env_int("FLIGHTDECK_PAGE_SIZE", 25)
+    # Behind a load balancer: how many proxies set X-Forwarded-For/-Proto (audit rows then show the client).
+    PROXY_COUNT = _env_int("FLIGHTDECK_PROXY_COUNT", 0)
     RUN_POLL_MS = _env_int("FLIGHTDECK_RUN_POLL_MS", 2000)
 
     SESSION_COOKIE_HTTPONLY = True

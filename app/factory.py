@@ -22,6 +22,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
 
     register_logging(app)
+    register_proxy(app)
     register_extensions(app)
     register_connections_step(app)
     register_blueprints(app)
@@ -35,6 +36,13 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
 def register_logging(app: Flask) -> None:
     from app.logging_filter import install_redaction
     install_redaction(app)
+
+
+def register_proxy(app: Flask) -> None:
+    count = int(app.config.get("PROXY_COUNT") or 0)
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def register_extensions(app: Flask) -> None:

@@ -12,7 +12,7 @@ from app.auth.roles import role_required
 from app.cache import Fetched, cached_read
 from app.charts import count_by, duration_trend, runs_per_day_by_status, upcoming_per_hour
 from app.connections import service_or_404
-from app.errors import NotFound, PlatformError, TokenRejected
+from app.errors import NotFound, PlatformError, RateLimited, TokenRejected, Unavailable
 from app.extensions import db
 from app.listing import ScheduleFilters, distinct
 from app.models import RunRecord
@@ -179,7 +179,8 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
         svc = service(connection)
         if not svc.supports_token_refresh:
             abort(404)
-        info = _fetch(svc.token_info, errors := [])
+        errors: list[PlatformError] = []
+        info = _fetch(svc.token_info, errors)
         return render_template("platform/token.html", svc=svc, info=info, errors=errors, form=ConfirmForm())
 
     @bp.route("/<connection>/token/refresh", methods=["POST"])
@@ -218,10 +219,15 @@ def _start(svc: Any, platform: str, connection: str, workflow: Any, values: dict
     try:
         run_id = svc.start_run(workflow.kind, workflow.id, params, execution_id)
     except PlatformError as error:
+        ambiguous = isinstance(error, Unavailable) and not isinstance(error, RateLimited)
+        record_action("run_start", outcome="unknown" if ambiguous else "failed",
+                      params={"name": workflow.name, **params}, error=error.describe(), **audit)
+        if ambiguous:  # it may have started: keep the claim so a resubmit cannot start a second run
+            flash(f"{workflow.name}: the platform did not confirm the start ({error.describe()}). It may still "
+                  "have started; check Runs before starting it again.", "error")
+            return redirect(url_for(f"{platform}.runs", connection=connection))
         db.session.delete(record)
         db.session.commit()
-        record_action("run_start", outcome="failed", params={"name": workflow.name, **params},
-                      error=error.describe(), **audit)
         flash(f"{workflow.name} was not started: {error.describe()}", "error")
         return redirect(url_for(f"{platform}.workflows", connection=connection))
     record.run_id = run_id

@@ -287,3 +287,25 @@ def test_secrets_never_reach_pages(client_as, app, monkeypatch):
     post_form(client, "/aac/aac-main/token", "/aac/aac-main/token/refresh")
     for url in PAGES + ["/admin/audit", "/admin/audit.csv", "/api/v1/aac/aac-main/schedules"]:
         assert secret.encode() not in client.get(url).data
+
+
+def test_unconfirmed_start_keeps_the_form_from_starting_twice(client_as, app, emulator):
+    """When the start times out but the platform started it, does resubmitting the form start nothing more?"""
+    client = client_as("operator")
+    plan_id = _first(client, "plan")
+    url = f"/aac/aac-main/run/plan/{plan_id}"
+    html = client.get(url).get_data(as_text=True)
+    data = {"csrf_token": csrf_from(html), "execution_id": execution_id_from(html)}
+    before = emulator.state()["jobGroups"]
+    emulator.faults(timeout_next={"count": 1, "seconds": 5, "path": f"/v4/plans/{plan_id}/run"})
+    first = client.post(url, data=data)
+    assert first.status_code == 302 and "/runs" in first.headers["Location"]
+    import time
+    deadline = time.monotonic() + 8  # the emulator answers late, after the client gave up
+    while emulator.state()["jobGroups"] == before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    started = emulator.state()["jobGroups"]
+    assert started > before
+    client.post(url, data=data)
+    assert emulator.state()["jobGroups"] == started
+    assert [e.outcome for e in audit_rows(app, "run_start")] == ["unknown"]
