@@ -1,7 +1,6 @@
 """create_app(): a flat list of register_* steps; nothing here calls a platform."""
 from __future__ import annotations
 
-import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -117,4 +116,6 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from app.auth.cli import register_cli
+    from app.tokens_cli import register_tokens_cli
     register_cli(app)
+    register_tokens_cli(app)

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.platforms.aac.normalize import next_fire, trigger_rule
+from app.platforms.aac.triggers import next_fire, trigger_rule
 from app.platforms.cron import CronError, describe_cron, next_runs, quartz_to_cron
 
 

@@ -103,3 +103,16 @@ def test_sign_out_needs_post(client_as):
     client = client_as("viewer")
     assert client.get("/auth/logout").status_code == 405
     assert client.post("/auth/logout").status_code == 400
+
+
+def test_cli_tokens_refresh_and_status(app):
+    """Does `tokens refresh` refresh every connection, audit it, and `tokens status` show ok?"""
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["tokens", "refresh"])
+    assert result.exit_code == 0 and result.output.count("\tok\t") == 2
+    status = runner.invoke(args=["tokens", "status", "aac-main"]).output
+    assert status.startswith("aac-main\texpires ") and "\tok\t" in status
+    with app.app_context():
+        events = db.session.execute(db.select(AuditEvent).filter_by(action="token_refresh")).scalars().all()
+        assert {e.username for e in events} == {"cli"} and len(events) == 2
+    assert runner.invoke(args=["tokens", "status", "nope"]).exit_code != 0

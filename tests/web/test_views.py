@@ -115,9 +115,9 @@ def test_admin_pages_refuse_non_admins(client_as):
 def test_run_without_csrf_starts_nothing(client_as, app, emulator):
     """Is a run POST without a CSRF token refused with 400 and nothing started?"""
     client = client_as("operator")
-    html = client.get("/aac/aac-main/workflows?kind=plan").get_data(as_text=True)
+    plan_id = _first(client, "plan")
     before = emulator.state()["jobGroups"]
-    response = client.post("/aac/aac-main/run/plan/1", data={"execution_id": "a" * 32})
+    response = client.post(f"/aac/aac-main/run/plan/{plan_id}", data={"execution_id": "a" * 32})
     assert response.status_code == 400
     assert emulator.state()["jobGroups"] == before
     with app.app_context():
