@@ -65,9 +65,8 @@ class AacService(PlatformService):
         """
         def fetch() -> list[Schedule]:
             now = datetime.now(timezone.utc)
-            raw = self.client.list_schedules()
-            lookups = self.lookups()
-            latest = self._latest_scheduled_runs()
+            raw, latest, lookups = parallel_calls(self.client.list_schedules, self._latest_scheduled_runs,
+                                                  self.lookups)
             schedules = [norm.normalize_schedule(s, self.name, self.base_url, now, lookups) for s in raw]
             return [_with_last_run(s, latest.get((s.target.kind, s.target.id)) if s.target else None)
                     for s in schedules]
