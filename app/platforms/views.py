@@ -20,6 +20,7 @@ from app.pagination import clamp_page, page_of
 from app.platforms.forms import ConfirmForm, RunForm
 from app.platforms.parameters import validate_parameters
 from app.platforms.records import RunStatus
+from app.templating import duration_text
 
 RUN_STATUSES = [s.value for s in RunStatus if s is not RunStatus.UNKNOWN]
 
@@ -129,6 +130,7 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
                         "final": run.status.is_final,
                         "started": run.started.isoformat() if run.started else None,
                         "finished": run.finished.isoformat() if run.finished else None,
+                        "duration": duration_text(run.duration),
                         "errors": list(run.errors)})
 
     @bp.route("/<connection>/workflows")

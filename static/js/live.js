@@ -37,6 +37,7 @@
           section.querySelector("[data-live=platform_status]").textContent = run.platform_status;
           setTime(section.querySelector("[data-live=started]"), run.started);
           setTime(section.querySelector("[data-live=finished]"), run.finished);
+          section.querySelector("[data-live=duration]").textContent = run.duration;
           note.hidden = true;
           if (run.final) {
             section.dataset.final = "true";

@@ -142,6 +142,20 @@ def test_operator_runs_a_plan_and_it_is_audited(client_as, app):
     assert len(events) == 1 and events[0].outcome == "ok" and events[0].username == "operator"
 
 
+def test_status_json_follows_a_run_to_its_end(client_as, emulator):
+    """Does the status endpoint the live page polls report queued, then a final state with a duration?"""
+    client = client_as("operator")
+    plan_id = _first(client, "plan")
+    location = post_form(client, f"/aac/aac-main/run/plan/{plan_id}").headers["Location"]
+    status_url = location.split("?")[0] + "/status.json"
+    first = client.get(status_url).get_json()
+    assert first["final"] is False and first["duration"] == "—"
+    emulator.advance(3600)
+    last = client.get(status_url).get_json()
+    assert last["final"] is True and last["status"] in ("succeeded", "failed")
+    assert last["finished"] and last["duration"] != "—"
+
+
 def test_double_submit_starts_one_run(client_as, app, emulator):
     """Does submitting the same run form twice start one run and show it both times?"""
     client = client_as("operator")
