@@ -6,9 +6,11 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable, Protocol
+from email.message import Message
+from typing import Any, Callable, Iterator, Protocol
 
 import requests
+import requests.auth
 
 from app import __version__
 from app.errors import (
@@ -59,6 +61,32 @@ class Authenticator(Protocol):
 
 
 ErrorMessage = Callable[[Any], "str | None"]
+DOWNLOAD_CHUNK = 64 * 1024
+
+
+@dataclass
+class Download:
+    """A platform file on its way to the browser: `chunks()` streams it once and then closes the connection."""
+
+    filename: str
+    content_type: str
+    length: int | None
+    response: requests.Response
+
+    def chunks(self) -> Iterator[bytes]:
+        try:
+            yield from self.response.iter_content(DOWNLOAD_CHUNK)
+        finally:
+            self.response.close()
+
+
+def attachment_name(response: requests.Response, fallback: str) -> str:
+    """The filename of a Content-Disposition header, else `fallback`."""
+    header = response.headers.get("Content-Disposition", "")
+    message = Message()
+    message["content-disposition"] = header
+    name = message.get_filename() if header else None
+    return (name or fallback).replace("/", "_").replace("\\", "_")
 
 
 def build_session(session_cls: type[requests.Session] = requests.Session, **kwargs: Any) -> requests.Session:
@@ -95,6 +123,7 @@ class PlatformHttp:
         authenticator: Authenticator | None = None,
         error_message: ErrorMessage | None = None,
         default_headers: dict[str, str] | None = None,
+        signer: requests.auth.AuthBase | None = None,
     ) -> None:
         self.connection = connection
         self.base_url = base_url.rstrip("/")
@@ -103,6 +132,7 @@ class PlatformHttp:
         self.error_message = error_message or (lambda body: None)
         self.session = build_session()
         self.session.headers.update(default_headers or {})
+        self.session.auth = signer  # per-request signing (OAuth1), applied after our headers
 
     def url(self, path: str) -> str:
         return path if path.startswith(("http://", "https://")) else f"{self.base_url}{path}"
@@ -151,6 +181,14 @@ class PlatformHttp:
     def get_json(self, path: str, **kwargs: Any) -> Any:
         """GET and decode JSON."""
         return self.decode(self.request("GET", path, **kwargs))
+
+    def download(self, path: str, *, params: dict[str, Any] | None = None, fallback_name: str) -> Download:
+        """GET a file without reading it into memory; the caller streams Download.chunks()."""
+        response = self.request("GET", path, params=params, expect_json=False, stream=True)
+        length = response.headers.get("Content-Length")
+        return Download(filename=attachment_name(response, fallback_name),
+                        content_type=response.headers.get("Content-Type", "application/octet-stream"),
+                        length=int(length) if length and length.isdigit() else None, response=response)
 
     def decode(self, response: requests.Response) -> Any:
         """The body as JSON, or BadResponse naming the connection (never echoing the body)."""

@@ -92,6 +92,8 @@ class RotatingTokenManager:
             last_error=row.last_error,
             needs_new_token=rejected or missing,
             how_to_fix=self.how_to_fix if (rejected or missing) else "",
+            note="Access tokens are refreshed automatically shortly before they expire and after a 401. Each "
+                 "refresh spends the single-use refresh token and stores the new pair, encrypted, before it is used.",
         )
 
     # --- internals -----------------------------------------------------------------------------

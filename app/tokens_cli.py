@@ -30,9 +30,10 @@ def _token_services(name: str | None) -> list:
 def status_command(name: str | None) -> None:
     """Expiry and last refresh outcome per connection (never the tokens)."""
     for service in _token_services(name):
-        info = service.token_info()
-        expires = info.expires_at.isoformat() if info.expires_at else "not fetched"
-        click.echo(f"{service.name}\texpires {expires}\t{info.last_outcome or '-'}\t{info.last_error or ''}")
+        for info in service.token_info():
+            expires = info.expires_at.isoformat() if info.expires_at else "not fetched"
+            click.echo(f"{service.name}\t{info.kind}\texpires {expires}\t{info.last_outcome or '-'}\t"
+                       f"{info.last_error or ''}")
 
 
 @tokens_cli.command("refresh")

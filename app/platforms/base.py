@@ -6,7 +6,9 @@ from typing import Any, ClassVar
 
 from app.connections import Connection
 from app.errors import NotSupported
-from app.http import HttpSettings
+from app.http import Download, HttpSettings
+from app.pagination import Page, page_of
+from app.platforms.records import TokenInfo, Workflow
 from app.tokens import TokenSettings
 
 
@@ -19,6 +21,9 @@ class PlatformService:
     supports_cancel: ClassVar[bool] = False
     supports_schedule_toggle: ClassVar[bool] = False
     supports_token_refresh: ClassVar[bool] = False
+    supports_output_download: ClassVar[bool] = False
+    workflow_kinds: ClassVar[tuple[str, ...]] = ("workflow",)  # what the workflows page can filter on
+    workflows_heading: ClassVar[str] = "Workflows"
 
     def __init__(self, connection: Connection, config: Any) -> None:
         self.connection = connection
@@ -35,14 +40,26 @@ class PlatformService:
     REQUIRED_READS: ClassVar[tuple[str, ...]] = (
         "schedules", "schedule", "runs", "recent_runs", "run", "workflows", "workflow")
 
+    def search_workflows(self, query: str, kind: str, page: int, per_page: int) -> Page[Workflow]:
+        """One page of runnable things whose name contains `query`; platforms with a search API override this."""
+        query = query.lower()
+        items = [w for w in self.workflows().value
+                 if (not query or query in w.name.lower()) and (not kind or w.kind == kind)]
+        return page_of(items, page, per_page)
+
     # Optional actions: a service sets the matching supports_* flag and overrides the method.
-    def start_run(self, kind: str, target_id: str, params: dict[str, str], execution_id: str) -> str | None:
+    def start_run(self, kind: str, target_id: str, params: dict[str, str], execution_id: str,
+                  options: dict[str, str] | None = None) -> str | None:
         raise self.not_supported("starting runs")
+
+    def open_output(self, run_id: str, output_id: str, file_format: str) -> Download:
+        raise self.not_supported("downloading outputs")
 
     def set_schedule_enabled(self, schedule_id: str, enabled: bool) -> Any:
         raise self.not_supported("enabling or disabling schedules")
 
-    def token_info(self) -> Any:
+    def token_info(self) -> tuple[TokenInfo, ...]:
+        """One entry per credential the connection uses (a platform may sign and hold tokens at once)."""
         raise self.not_supported("token refresh")
 
     def refresh_token(self) -> Any:

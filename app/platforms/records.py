@@ -58,6 +58,8 @@ class Schedule:
     updated_at: datetime | None
     link: str | None = None
     disable_reason: str | None = None
+    comment: str = ""
+    last_error: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,24 @@ class StatusChange:
     status: RunStatus
     at: datetime | None
     label: str
+
+
+@dataclass(frozen=True)
+class RunMessage:
+    """One line of a run's log as the platform reports it; level is info, warning or error."""
+
+    level: str
+    text: str
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class RunOutput:
+    """A file a run wrote, downloadable in the formats the platform offers."""
+
+    id: str
+    name: str
+    formats: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +104,8 @@ class Run:
     history: tuple[StatusChange, ...] = ()
     details: tuple[tuple[str, str], ...] = ()
     errors: tuple[str, ...] = ()
+    messages: tuple[RunMessage, ...] = ()
+    outputs: tuple[RunOutput, ...] = ()
 
     @property
     def duration(self) -> timedelta | None:
@@ -96,14 +118,23 @@ class Run:
 
 @dataclass(frozen=True)
 class Parameter:
-    """One input a workflow takes; data_type drives form validation (string, number, date, select)."""
+    """One input a workflow takes; data_type drives the form field and its validation.
+
+    data_type is string, number, date, boolean ("True"/"False") or select (one of `choices`,
+    given as (value, label) pairs).
+    """
 
     name: str
     data_type: str = "string"
     default: str = ""
     required: bool = True
-    choices: tuple[str, ...] = ()
+    choices: tuple[tuple[str, str], ...] = ()
     label: str = ""
+    description: str = ""
+
+    @property
+    def title(self) -> str:
+        return self.label or self.name
 
 
 @dataclass(frozen=True)
@@ -120,6 +151,10 @@ class Workflow:
     description: str = ""
     updated_at: datetime | None = None
     link: str | None = None
+    run_options: tuple[Parameter, ...] = ()  # settings of the run itself, e.g. priority
+    version: str = ""
+    last_run: "Run | None" = None
+    runnable: bool = True
 
 
 @dataclass(frozen=True)
@@ -144,6 +179,8 @@ class TokenInfo:
     last_error: str | None
     needs_new_token: bool = False
     how_to_fix: str = ""
+    refreshable: bool = True
+    note: str = ""
 
 
 @dataclass(frozen=True)

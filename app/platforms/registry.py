@@ -7,6 +7,7 @@ from typing import Any
 PLATFORMS: dict[str, tuple[str, str]] = {
     # key: (module path of the service class, display name)
     "aac": ("app.platforms.aac.service:AacService", "Alteryx Analytics Cloud"),
+    "server": ("app.platforms.server.service:ServerService", "Alteryx Server"),
 }
 PLATFORM_KEYS = tuple(PLATFORMS)
 

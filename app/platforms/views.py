@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user, login_required
 
 from app.audit import record_action
@@ -12,13 +12,14 @@ from app.auth.roles import role_required
 from app.cache import Fetched, cached_read
 from app.charts import count_by, duration_trend, runs_per_day_by_status, upcoming_per_hour
 from app.connections import service_or_404
-from app.errors import NotFound, PlatformError, RateLimited, TokenRejected, Unavailable
+from app.errors import InvalidRequest, NotFound, PlatformError, RateLimited, TokenRejected, Unavailable
+from app.downloads import attachment_headers, safe_content_type
 from app.extensions import db
 from app.listing import ScheduleFilters, distinct
 from app.models import RunRecord
 from app.pagination import clamp_page, page_of
 from app.platforms.forms import ConfirmForm, RunForm
-from app.platforms.parameters import validate_parameters
+from app.platforms.parameters import submitted_values, validate_parameters
 from app.platforms.records import RunStatus
 from app.templating import duration_text
 
@@ -133,19 +134,37 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
                         "duration": duration_text(run.duration),
                         "errors": list(run.errors)})
 
+    @bp.route("/<connection>/runs/<run_id>/outputs/<output_id>")
+    @login_required
+    def run_output(connection: str, run_id: str, output_id: str):
+        svc = service(connection)
+        if not svc.supports_output_download:
+            abort(404)
+        file_format = request.args.get("format", "")[:40]
+        audit = dict(connection=connection, platform=platform, object_type="run", object_id=run_id)
+        try:
+            download = svc.open_output(run_id, output_id, file_format)
+        except NotFound as error:
+            abort(404, description=error.describe())
+        except InvalidRequest as error:
+            abort(400, description=error.describe())
+        record_action("output_download", outcome="ok", params={"output": output_id, "format": file_format,
+                                                               "file": download.filename}, **audit)
+        return Response(stream_with_context(download.chunks()), content_type=safe_content_type(download.content_type),
+                        headers=attachment_headers(download.filename, download.length))
+
     @bp.route("/<connection>/workflows")
     @login_required
     def workflows(connection: str):
         svc = service(connection)
         errors: list[PlatformError] = []
-        fetched = _fetch(svc.workflows, errors)
-        items = fetched.value if fetched else []
-        q = request.args.get("q", "").strip().lower()[:200]
+        q = request.args.get("q", "").strip()[:200]
         kind = request.args.get("kind", "")
-        shown = [w for w in items if (not q or q in w.name.lower()) and (not kind or w.kind == kind)]
-        page = page_of(shown, clamp_page(request.args.get("page")), _per_page())
+        kind = kind if kind in svc.workflow_kinds else ""
+        page = _fetch(lambda: svc.search_workflows(q, kind, clamp_page(request.args.get("page")), _per_page()),
+                      errors)
         return render_template("platform/workflows.html", svc=svc, page=page, errors=errors, q=q, kind=kind,
-                               kinds=distinct(w.kind for w in items))
+                               kinds=svc.workflow_kinds)
 
     @bp.route("/<connection>/run/<kind>/<target_id>", methods=["GET", "POST"])
     @role_required("operator")
@@ -157,9 +176,14 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
             workflow = svc.workflow(kind, target_id)
         except NotFound:
             abort(404, description=f"{connection} has no {kind} {target_id!r}.")
+        if not workflow.runnable:
+            abort(409, description=f"{workflow.name} is disabled for running on {connection}.")
         form = RunForm()
-        values = {p.name: request.form.get(f"param-{p.name}", p.default) for p in workflow.parameters}
+        posted = request.method == "POST"
+        values = submitted_values(workflow.parameters, request.form, "param", posted)
+        options = submitted_values(workflow.run_options, request.form, "option", posted)
         field_errors: dict[str, str] = {}
+        option_errors: dict[str, str] = {}
         if form.validate_on_submit():
             execution_id = form.execution_id.data
             existing = db.session.execute(db.select(RunRecord).filter_by(execution_id=execution_id)).scalar_one_or_none()
@@ -167,13 +191,14 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
                 flash("This run was already started; showing it.", "info")
                 return _after_start(platform, connection, existing)
             field_errors = validate_parameters(workflow.parameters, values)
-            if not field_errors:
-                return _start(svc, platform, connection, workflow, values, execution_id)
-        elif request.method == "POST":
+            option_errors = validate_parameters(workflow.run_options, options)
+            if not field_errors and not option_errors:
+                return _start(svc, platform, connection, workflow, values, options, execution_id)
+        elif posted:
             flash("The form was not accepted; reload and try again.", "error")
-        status = 400 if request.method == "POST" else 200
         return render_template("platform/start_run.html", svc=svc, workflow=workflow, form=form, values=values,
-                               field_errors=field_errors), status
+                               options=options, field_errors=field_errors,
+                               option_errors=option_errors), 400 if posted else 200
 
     @bp.route("/<connection>/token")
     @login_required
@@ -182,8 +207,8 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
         if not svc.supports_token_refresh:
             abort(404)
         errors: list[PlatformError] = []
-        info = _fetch(svc.token_info, errors)
-        return render_template("platform/token.html", svc=svc, info=info, errors=errors, form=ConfirmForm())
+        infos = _fetch(svc.token_info, errors) or ()
+        return render_template("platform/token.html", svc=svc, infos=infos, errors=errors, form=ConfirmForm())
 
     @bp.route("/<connection>/token/refresh", methods=["POST"])
     @role_required("operator")
@@ -199,7 +224,8 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
         except TokenRejected as error:
             record_action("token_refresh", outcome="failed", connection=connection, platform=platform,
                           object_type="token", error=error.message)
-            flash(f"The platform refused the refresh token. {svc.token_info().how_to_fix}", "error")
+            fixes = " ".join(info.how_to_fix for info in svc.token_info() if info.how_to_fix)
+            flash(f"The platform refused the credentials. {fixes}", "error")
         except PlatformError as error:
             record_action("token_refresh", outcome="failed", connection=connection, platform=platform,
                           object_type="token", error=error.describe())
@@ -211,19 +237,22 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
         return redirect(url_for(f"{platform}.token", connection=connection))
 
 
-def _start(svc: Any, platform: str, connection: str, workflow: Any, values: dict[str, str], execution_id: str):
+def _start(svc: Any, platform: str, connection: str, workflow: Any, values: dict[str, str],
+           options: dict[str, str], execution_id: str):
     params = {k: v.strip() for k, v in values.items()}
+    options = {k: v.strip() for k, v in options.items()}
+    settings = {f"run {k}": v for k, v in options.items()}  # kept apart from answers of the same name
     audit = dict(connection=connection, platform=platform, object_type=workflow.kind, object_id=workflow.id)
     record = RunRecord(execution_id=execution_id, connection=connection, platform=platform,
                        target_kind=workflow.kind, target_id=workflow.id, username=current_user.username)
     db.session.add(record)
     db.session.commit()  # claims the execution id before the platform is called
     try:
-        run_id = svc.start_run(workflow.kind, workflow.id, params, execution_id)
+        run_id = svc.start_run(workflow.kind, workflow.id, params, execution_id, options)
     except PlatformError as error:
         ambiguous = isinstance(error, Unavailable) and not isinstance(error, RateLimited)
         record_action("run_start", outcome="unknown" if ambiguous else "failed",
-                      params={"name": workflow.name, **params}, error=error.describe(), **audit)
+                      params={"name": workflow.name, **settings, **params}, error=error.describe(), **audit)
         if ambiguous:  # it may have started: keep the claim so a resubmit cannot start a second run
             flash(f"{workflow.name}: the platform did not confirm the start ({error.describe()}). It may still "
                   "have started; check Runs before starting it again.", "error")
@@ -234,7 +263,8 @@ def _start(svc: Any, platform: str, connection: str, workflow: Any, values: dict
         return redirect(url_for(f"{platform}.workflows", connection=connection))
     record.run_id = run_id
     db.session.commit()
-    record_action("run_start", outcome="ok", params={"name": workflow.name, "run_id": run_id, **params}, **audit)
+    record_action("run_start", outcome="ok", params={"name": workflow.name, "run_id": run_id, **settings, **params},
+                  **audit)
     flash(f"Started {workflow.name}.", "success")
     return _after_start(platform, connection, record)
 

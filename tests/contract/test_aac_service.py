@@ -112,19 +112,19 @@ def test_toggle_schedule(svc):
 def test_expired_access_token_is_refreshed_transparently(svc, emulator):
     """After the access token expires, does the next read refresh it and succeed?"""
     svc.schedule(svc.schedules().value[0].id)
-    before = svc.token_info().refreshed_at
+    before = svc.token_info()[0].refreshed_at
     emulator.advance(3600)
     svc.schedule(svc.schedules().value[0].id)
-    assert svc.token_info().refreshed_at != before and svc.token_info().last_outcome == "ok"
+    assert svc.token_info()[0].refreshed_at != before and svc.token_info()[0].last_outcome == "ok"
 
 
 def test_revoked_access_token_gets_one_refresh_and_retry(svc, emulator):
     """When the platform answers 401 once, does the service refresh and retry instead of failing?"""
     svc.schedule(svc.schedules().value[0].id)
-    generation = svc.token_info().refreshed_at
+    generation = svc.token_info()[0].refreshed_at
     emulator.faults(fail_next={"count": 1, "status": 401, "path": "/v4/schedules/"})
     assert svc.schedule(svc.schedules().value[0].id)
-    assert svc.token_info().refreshed_at != generation
+    assert svc.token_info()[0].refreshed_at != generation
 
 
 def test_persistent_401_is_an_auth_error(svc, emulator):
@@ -146,7 +146,7 @@ def test_spent_refresh_token_is_rejected_with_advice(svc, emulator, app):
                                                     "client_id": "aac-public-api"}, timeout=5).raise_for_status()
     with pytest.raises(TokenRejected):
         svc.refresh_token()
-    info = svc.token_info()
+    info = svc.token_info()[0]
     assert info.needs_new_token and "AAC_MAIN_REFRESH_TOKEN" in info.how_to_fix
 
 

@@ -6,9 +6,10 @@ import pytest
 from app.platforms.base import PlatformService
 from app.platforms.registry import PLATFORM_KEYS, service_class
 
-FLAGS = ("supports_run", "supports_cancel", "supports_schedule_toggle", "supports_token_refresh")
+FLAGS = ("supports_run", "supports_cancel", "supports_schedule_toggle", "supports_token_refresh",
+         "supports_output_download")
 ACTIONS = {"supports_run": ("start_run",), "supports_schedule_toggle": ("set_schedule_enabled",),
-           "supports_token_refresh": ("token_info", "refresh_token")}
+           "supports_token_refresh": ("token_info", "refresh_token"), "supports_output_download": ("open_output",)}
 
 
 @pytest.mark.parametrize("key", PLATFORM_KEYS)

@@ -111,7 +111,7 @@ def test_cli_tokens_refresh_and_status(app):
     result = runner.invoke(args=["tokens", "refresh"])
     assert result.exit_code == 0 and result.output.count("\tok\t") == 2
     status = runner.invoke(args=["tokens", "status", "aac-main"]).output
-    assert status.startswith("aac-main\texpires ") and "\tok\t" in status
+    assert status.startswith("aac-main\tOAuth 2.0") and "\texpires " in status and "\tok\t" in status
     with app.app_context():
         events = db.session.execute(db.select(AuditEvent).filter_by(action="token_refresh")).scalars().all()
         assert {e.username for e in events} == {"cli"} and len(events) == 2

@@ -35,6 +35,8 @@ class AacService(PlatformService):
     supports_run = True
     supports_schedule_toggle = True
     supports_token_refresh = True
+    workflow_kinds = RUN_KINDS
+    workflows_heading = "Plans, flows and workflows"
 
     def __init__(self, connection: Connection, config: Any) -> None:
         super().__init__(connection, config)
@@ -141,7 +143,8 @@ class AacService(PlatformService):
                 return item
         raise NotFound(self.name, f"no {kind} with id {target_id}")
 
-    def start_run(self, kind: str, target_id: str, params: dict[str, str], execution_id: str) -> str | None:
+    def start_run(self, kind: str, target_id: str, params: dict[str, str], execution_id: str,
+                  options: dict[str, str] | None = None) -> str | None:
         """Start a plan, flow or workflow once per execution id; returns the run id, or None on a repeat (304)."""
         if kind not in RUN_KINDS:
             raise NotFound(self.name, f"unknown target kind {kind!r}")
@@ -158,8 +161,8 @@ class AacService(PlatformService):
         return run_id
 
     # --- tokens --------------------------------------------------------------------------------
-    def token_info(self) -> TokenInfo:
-        return self.tokens.info()
+    def token_info(self) -> tuple[TokenInfo, ...]:
+        return (self.tokens.info(),)
 
     def refresh_token(self) -> TokenInfo:
         """Spend the refresh token now; raises TokenRejected when the platform refuses it."""
