@@ -16,7 +16,7 @@ STATUS_COLOURS = {
 
 def bar(labels: list[str], datasets: list[dict[str, Any]], *, stacked: bool = False, horizontal: bool = False,
         y_title: str = "") -> dict[str, Any]:
-    scale = {"stacked": stacked, "beginAtZero": True}
+    scale = {"stacked": stacked, "beginAtZero": True, "ticks": {"precision": 0}}  # counts: whole numbers
     return {"type": "bar", "data": {"labels": labels, "datasets": datasets},
             "options": {"indexAxis": "y" if horizontal else "x",
                         "scales": {"x": dict(scale), "y": {**scale, "title": {"display": bool(y_title), "text": y_title}}}}}
@@ -74,6 +74,26 @@ def runs_per_day_by_status(runs: Iterable[Run], now: datetime, days: int = 14) -
             counts[run.status][index] += 1
     datasets = [{"label": s.value, "data": counts[s], "backgroundColor": STATUS_COLOURS[s]}
                 for s in RunStatus if any(counts[s])]
+    return bar(labels, datasets, stacked=True, y_title="runs")
+
+
+OUTCOME_COLOURS = {"Success": "#2e7d32", "Warning": "#f9a825", "Error": "#c62828", "Cancelled": "#ef6c00"}
+
+
+def runs_per_day_by_outcome(runs: Iterable[Run], now: datetime, days: int = 14) -> dict[str, Any]:
+    """Finished runs per day stacked by the platform's own result word (e.g. Success, Warning, Error)."""
+    first = (now - timedelta(days=days - 1)).date()
+    labels = [(first + timedelta(days=i)).isoformat() for i in range(days)]
+    counts: dict[str, list[int]] = defaultdict(lambda: [0] * days)
+    for run in runs:
+        when = run.created or run.started
+        if when is None or not run.outcome:
+            continue
+        index = (when.date() - first).days
+        if 0 <= index < days:
+            counts[run.outcome][index] += 1
+    order = [o for o in OUTCOME_COLOURS if o in counts] + sorted(o for o in counts if o not in OUTCOME_COLOURS)
+    datasets = [{"label": o, "data": counts[o], "backgroundColor": OUTCOME_COLOURS.get(o, "#6d4c41")} for o in order]
     return bar(labels, datasets, stacked=True, y_title="runs")
 
 

@@ -25,8 +25,15 @@ def _aac() -> Emulator:
     return Emulator(lambda seed, size: AacBackend(seed=seed, size=size), aac_blueprint)
 
 
+def _server() -> Emulator:
+    from sandbox.server.models import ServerBackend
+    from sandbox.server.routes import server_blueprint
+
+    return Emulator(lambda seed, size: ServerBackend(seed=seed, size=size), server_blueprint)
+
+
 # key -> loader, imported lazily so one emulator's import cost is paid only when it is used.
-EMULATORS: dict[str, Callable[[], Emulator]] = {"aac": _aac}
+EMULATORS: dict[str, Callable[[], Emulator]] = {"aac": _aac, "server": _server}
 
 
 def create_app(key: str, seed: int = 1, size: str = "small") -> Flask:

@@ -1,19 +1,26 @@
-"""`python -m sandbox connect aac --url URL --write-config FILE`: point the dashboard at a running emulator.
+"""`python -m sandbox connect KEY=URL … --write-config FILE --write-env FILE`: point the dashboard at emulators.
 
-Waits for the emulator, mints a token pair through /_sandbox/tokens (as a person would create an
-API token in the platform's UI), writes a connections file that names the environment variable
-holding the refresh token, and prints the refresh token on stdout for the caller to export.
+For each running emulator it waits until it answers, mints credentials through /_sandbox/tokens (as a
+person would create an API token or key in the platform's UI), and writes one connections file naming
+the environment variables that hold the secrets, plus a shell file (mode 600) that exports them.
 """
 from __future__ import annotations
 
+import argparse
+import os
+import shlex
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 import requests
 
-CONNECTION_TEMPLATES = {
-    "aac": """# Written by `python -m sandbox connect`: the built-in AAC sandbox emulator.
+HEADER = "# Written by `python -m sandbox connect`: the built-in sandbox emulators.\n"
+
+
+def _aac(url: str, minted: dict) -> tuple[str, dict[str, str]]:
+    return f"""
 [[connection]]
 name = "aac-sandbox"
 label = "AAC sandbox"
@@ -23,10 +30,29 @@ base_url = "{url}"
 workspace_id = 12
 client_id = "aac-public-api"
 token_endpoint = "{url}/as/token"
-refresh_token_env = "{env}"
-""",
-}
-TOKEN_ENV = {"aac": "AAC_SANDBOX_REFRESH_TOKEN"}
+refresh_token_env = "AAC_SANDBOX_REFRESH_TOKEN"
+""", {"AAC_SANDBOX_REFRESH_TOKEN": minted["refresh_token"]}
+
+
+def _server(url: str, minted: dict) -> tuple[str, dict[str, str]]:
+    return f"""
+[[connection]]
+name = "server-sandbox"
+label = "Alteryx Server sandbox"
+platform = "server"
+sandbox = true
+base_url = "{url}"
+webapi_url = "{url}/webapi"
+client_id = "{minted['client_id']}"
+client_secret_env = "SERVER_SANDBOX_CLIENT_SECRET"
+gallery_url = "{url}/gallery"
+api_key = "{minted['api_key']}"
+api_secret_env = "SERVER_SANDBOX_API_SECRET"
+""", {"SERVER_SANDBOX_CLIENT_SECRET": minted["client_secret"], "SERVER_SANDBOX_API_SECRET": minted["api_secret"]}
+
+
+# key -> (connection entry, secrets to export) from the emulator URL and what /_sandbox/tokens minted
+TEMPLATES: dict[str, Callable[[str, dict], tuple[str, dict[str, str]]]] = {"aac": _aac, "server": _server}
 
 
 def wait_until_up(url: str, seconds: float = 30.0) -> None:
@@ -41,32 +67,45 @@ def wait_until_up(url: str, seconds: float = 30.0) -> None:
             time.sleep(0.2)
 
 
-def mint_refresh_token(url: str) -> str:
+def mint(url: str) -> dict:
     response = requests.post(f"{url}/_sandbox/tokens", json={}, timeout=5)
     response.raise_for_status()
-    return response.json()["refresh_token"]
+    return response.json()
 
 
-def connect(key: str, url: str, config_path: str) -> str:
-    """Write the connections file and return the refresh token to put in the environment."""
-    if key not in CONNECTION_TEMPLATES:
-        raise SystemExit(f"no sandbox connection template for {key!r}")
-    url = url.rstrip("/")
-    wait_until_up(url)
-    token = mint_refresh_token(url)
-    path = Path(config_path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(CONNECTION_TEMPLATES[key].format(url=url, env=TOKEN_ENV[key]))
-    return token
+def connect(targets: dict[str, str], config_path: str, env_path: str) -> None:
+    """Write the connections file and the env file for every key=url in `targets`."""
+    entries, secrets = [], {}
+    for key, url in targets.items():
+        if key not in TEMPLATES:
+            raise SystemExit(f"no sandbox connection template for {key!r}; known: {', '.join(TEMPLATES)}")
+        url = url.rstrip("/")
+        wait_until_up(url)
+        entry, values = TEMPLATES[key](url, mint(url))
+        entries.append(entry)
+        secrets.update(values)
+    config = Path(config_path)
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(HEADER + "".join(entries))
+    env = Path(env_path)
+    env.parent.mkdir(parents=True, exist_ok=True)
+    env.touch(mode=0o600, exist_ok=True)
+    os.chmod(env, 0o600)
+    env.write_text("".join(f"export {name}={shlex.quote(value)}\n" for name, value in secrets.items()))
 
 
 def main(argv: list[str]) -> int:
-    import argparse
-
     parser = argparse.ArgumentParser(prog="python -m sandbox connect")
-    parser.add_argument("key")
-    parser.add_argument("--url", required=True)
+    parser.add_argument("targets", nargs="+", metavar="KEY=URL", help="e.g. aac=http://127.0.0.1:8101")
     parser.add_argument("--write-config", required=True)
+    parser.add_argument("--write-env", required=True, help="shell file exporting the minted secrets (mode 600)")
     args = parser.parse_args(argv)
-    sys.stdout.write(connect(args.key, args.url, args.write_config) + "\n")
+    targets = {}
+    for target in args.targets:
+        key, sep, url = target.partition("=")
+        if not sep or not url.startswith("http"):
+            parser.error(f"{target!r} is not KEY=URL")
+        targets[key] = url
+    connect(targets, args.write_config, args.write_env)
+    print(f"wrote {args.write_config} and {args.write_env}", file=sys.stderr)
     return 0

@@ -1,4 +1,4 @@
-"""Fixtures for every layer: the AAC emulator over real HTTP, the app on a real SQLite file, users."""
+"""Fixtures for every layer: the emulators over real HTTP, the app on a real SQLite file, users."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -29,6 +29,45 @@ def emulator(aac_url: str) -> Iterator[Emulator]:
     control.clear_faults()
 
 
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    server = LiveServer(create_emulator("server"))
+    yield server.start()
+    server.stop()
+
+
+@pytest.fixture
+def server_emulator(server_url: str) -> Iterator[Emulator]:
+    control = Emulator(server_url)
+    control.reset()
+    yield control
+    control.clear_faults()
+
+
+SERVER_SHAPES = {
+    # name: (uses Server API v3 on the Web API address, uses the OAuth1 subscription API on the gallery)
+    "server-main": (True, True),
+    "server-v3": (True, False),
+    "server-legacy": (False, True),
+}
+
+
+def server_connection(name: str, url: str, minted: dict, monkeypatch: pytest.MonkeyPatch) -> str:
+    """One Server connection block; its secrets go into the environment like an operator would put them."""
+    v3, v1 = SERVER_SHAPES[name]
+    prefix = name.upper().replace("-", "_")
+    lines = [f'[[connection]]\nname = "{name}"\nplatform = "server"\nbase_url = "{url}"']
+    if v3:
+        lines.append(f'webapi_url = "{url}/webapi"\nclient_id = "{minted["client_id"]}"\n'
+                     f'client_secret_env = "{prefix}_CLIENT_SECRET"')
+        monkeypatch.setenv(f"{prefix}_CLIENT_SECRET", minted["client_secret"])
+    if v1:
+        lines.append(f'gallery_url = "{url}/gallery"\napi_key = "{minted["api_key"]}"\n'
+                     f'api_secret_env = "{prefix}_API_SECRET"')
+        monkeypatch.setenv(f"{prefix}_API_SECRET", minted["api_secret"])
+    return "\n".join(lines) + "\n"
+
+
 def write_connections(path: Path, aac_url: str, names: tuple[str, ...]) -> None:
     blocks = []
     for name in names:
@@ -46,17 +85,14 @@ refresh_token_env = "{env}"
     path.write_text("\n".join(blocks))
 
 
-@pytest.fixture
-def app(tmp_path: Path, emulator: Emulator, monkeypatch: pytest.MonkeyPatch):
+def build_app(tmp_path: Path, connections: str):
+    """The app on a fresh SQLite file with the given connections and one user per role."""
     from app import create_app
     from app.auth.cli import create_user
     from app.extensions import cache
     from flask_migrate import upgrade
 
-    names = ("aac-main", "aac-second")
-    write_connections(tmp_path / "connections.toml", emulator.url, names)
-    for name in names:
-        monkeypatch.setenv(name.upper().replace("-", "_") + "_REFRESH_TOKEN", emulator.mint()["refresh_token"])
+    (tmp_path / "connections.toml").write_text(connections)
     application = create_app("testing", {
         "INSTANCE_DIR": tmp_path,
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'flightdeck.db'}",
@@ -68,15 +104,42 @@ def app(tmp_path: Path, emulator: Emulator, monkeypatch: pytest.MonkeyPatch):
         for role in ROLES:
             create_user(role, PASSWORD, role)
         cache.clear()
-    yield application
+    return application
 
 
 @pytest.fixture
-def client_as(app):
-    """client_as('operator') -> a signed-in test client."""
+def app(tmp_path: Path, emulator: Emulator, monkeypatch: pytest.MonkeyPatch):
+    names = ("aac-main", "aac-second")
+    write_connections(tmp_path / "connections.toml", emulator.url, names)
+    for name in names:
+        monkeypatch.setenv(name.upper().replace("-", "_") + "_REFRESH_TOKEN", emulator.mint()["refresh_token"])
+    yield build_app(tmp_path, (tmp_path / "connections.toml").read_text())
+
+
+@pytest.fixture
+def server_app(tmp_path: Path, server_emulator: Emulator, monkeypatch: pytest.MonkeyPatch):
+    """The app with the three shapes of Server connection, all against the Server emulator."""
+    minted = server_emulator.mint()
+    blocks = [server_connection(name, server_emulator.url, minted, monkeypatch) for name in SERVER_SHAPES]
+    yield build_app(tmp_path, "\n".join(blocks))
+
+
+def _client_as(application):
     def make(role: str):
-        client = app.test_client()
+        client = application.test_client()
         response = login(client, role, PASSWORD)
         assert response.status_code == 302, response.get_data(as_text=True)
         return client
     return make
+
+
+@pytest.fixture
+def client_as(app):
+    """client_as('operator') -> a signed-in test client of the AAC app."""
+    return _client_as(app)
+
+
+@pytest.fixture
+def server_client_as(server_app):
+    """server_client_as('operator') -> a signed-in test client of the Server app."""
+    return _client_as(server_app)

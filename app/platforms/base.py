@@ -24,6 +24,13 @@ class PlatformService:
     supports_output_download: ClassVar[bool] = False
     workflow_kinds: ClassVar[tuple[str, ...]] = ("workflow",)  # what the workflows page can filter on
     workflows_heading: ClassVar[str] = "Workflows"
+    runs_heading: ClassVar[str] = "Runs"  # what the platform calls its runs (Server: jobs)
+    has_schedules: bool = True  # a connection whose API lacks schedules opens on its workflows instead
+
+    @property
+    def run_noun(self) -> str:
+        """One of runs_heading: "Run", "Job"."""
+        return self.runs_heading[:-1]
 
     def __init__(self, connection: Connection, config: Any) -> None:
         self.connection = connection

@@ -106,6 +106,7 @@ class Run:
     errors: tuple[str, ...] = ()
     messages: tuple[RunMessage, ...] = ()
     outputs: tuple[RunOutput, ...] = ()
+    outcome: str = ""  # the platform's own result word where it has one beside the status (Server: disposition)
 
     @property
     def duration(self) -> timedelta | None:

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from app.audit import record_action
 from app.auth.roles import role_required
 from app.cache import Fetched, cached_read
-from app.charts import count_by, duration_trend, runs_per_day_by_status, upcoming_per_hour
+from app.charts import count_by, duration_trend, runs_per_day_by_outcome, runs_per_day_by_status, upcoming_per_hour
 from app.connections import service_or_404
 from app.errors import InvalidRequest, NotFound, PlatformError, RateLimited, TokenRejected, Unavailable
 from app.downloads import attachment_headers, safe_content_type
@@ -54,8 +54,8 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
     @bp.route("/<connection>/")
     @login_required
     def index(connection: str):
-        service(connection)
-        return redirect(url_for(f"{platform}.schedules", connection=connection))
+        first_page = "schedules" if service(connection).has_schedules else "workflows"
+        return redirect(url_for(f"{platform}.{first_page}", connection=connection))
 
     @bp.route("/<connection>/schedules")
     @login_required
@@ -279,11 +279,12 @@ def _schedule_charts(connection: str, fetched: Fetched) -> dict[str, Any]:
     """The schedules page's charts, computed once per fetched copy of the schedules."""
     def build() -> dict[str, Any]:
         everything = fetched.value
-        return {
-            "by_owner": count_by((s.owner for s in everything), "schedules"),
-            "by_target": count_by((s.target.kind if s.target else "none" for s in everything), "schedules"),
-            "upcoming": upcoming_per_hour(everything, datetime.now(timezone.utc)),
-        }
+        kinds = [s.target.kind if s.target else "none" for s in everything]
+        charts = {"by_owner": count_by((s.owner for s in everything), "schedules"),
+                  "upcoming": upcoming_per_hour(everything, datetime.now(timezone.utc))}
+        if len(set(kinds)) > 1:  # one bar saying "all of them" tells nobody anything
+            charts["by_target"] = count_by(kinds, "schedules")
+        return charts
     return cached_read(connection, f"schedule-charts:{fetched.fetched_at}", build, keep_last_good=False).value
 
 
@@ -294,7 +295,10 @@ def _run_charts(svc: Any) -> dict[str, Any]:
         now = datetime.now(timezone.utc)
         if not history:
             return {}
-        return {"per_day": runs_per_day_by_status(history, now), "durations": duration_trend(history, now)}
+        by_outcome = any(run.outcome for run in history)
+        per_day = runs_per_day_by_outcome(history, now) if by_outcome else runs_per_day_by_status(history, now)
+        return {"per_day": per_day, "per_day_by": "result" if by_outcome else "status",
+                "durations": duration_trend(history, now)}
     return cached_read(svc.name, "run-charts", build, timeout=60).value
 
 

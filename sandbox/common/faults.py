@@ -50,10 +50,12 @@ def drift_payload(payload: Any) -> Any:
 class FaultState:
     """The current knobs; counted knobs are consumed atomically so concurrent requests never double-spend."""
 
-    def __init__(self, seed: int = 1) -> None:
+    def __init__(self, seed: int = 1, default_token_lifetime: int = DEFAULT_TOKEN_LIFETIME) -> None:
         self._lock = threading.Lock()
         self._rng = random.Random(seed)
         self._knobs: dict[str, Any] = {}
+        # Platforms differ in how long their tokens live when no knob is set (AAC 300 s, Server v3 3600 s).
+        self.default_token_lifetime = int(default_token_lifetime)
 
     def clear(self, seed: int | None = None) -> None:
         """Drop every knob (and reseed the error-rate source, so a reset replays the same failures)."""
@@ -65,13 +67,13 @@ class FaultState:
     def as_dict(self) -> dict[str, Any]:
         """The knobs as set, with remaining counts."""
         with self._lock:
-            return {"token_lifetime": DEFAULT_TOKEN_LIFETIME, **copy.deepcopy(self._knobs)}
+            return {"token_lifetime": self.default_token_lifetime, **copy.deepcopy(self._knobs)}
 
     @property
     def token_lifetime(self) -> int:
         """Seconds a newly issued access token lives."""
         with self._lock:
-            return int(self._knobs.get("token_lifetime", DEFAULT_TOKEN_LIFETIME))
+            return int(self._knobs.get("token_lifetime", self.default_token_lifetime))
 
     def merge(self, knobs: dict[str, Any]) -> None:
         """Set the given knobs, each replacing its previous value; unknown or ill-typed knobs are refused."""

@@ -1,38 +1,11 @@
 """A real Chromium (Debian's, driven by Playwright): sign in, schedules, run a plan, watch it end, audit."""
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
-from sandbox.common.server import LiveServer
-from tests.conftest import PASSWORD
+from tests.browser.conftest import SHOTS, sign_in
 
 pytestmark = pytest.mark.browser
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SHOTS = Path(__file__).resolve().parents[2] / "instance" / "screenshots"
-
-
-@pytest.fixture
-def browser_page():
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is missing: `make setup` installs it")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic"])
-        page = browser.new_page(viewport={"width": 1366, "height": 768})
-        yield page
-        browser.close()
-
-
-@pytest.fixture
-def live_app(app):
-    server = LiveServer(app)
-    yield server.start()
-    server.stop()
 
 
 def test_sign_in_run_a_plan_watch_it_finish_and_find_it_in_the_audit_log(browser_page, live_app, emulator):
@@ -42,11 +15,7 @@ def test_sign_in_run_a_plan_watch_it_finish_and_find_it_in_the_audit_log(browser
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     SHOTS.mkdir(parents=True, exist_ok=True)
 
-    page.goto(f"{live_app}/auth/login")
-    page.fill("#username", "admin")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_app}/")
+    sign_in(page, live_app)
 
     page.goto(f"{live_app}/aac/aac-main/schedules")
     assert page.locator("table.data tbody tr").count() >= 10

@@ -1,10 +1,11 @@
-"""Fixtures for the emulator tests: one live AAC emulator per module, reset before every test."""
+"""Fixtures for the emulator tests: one live emulator (AAC, Server) per module, reset before every test."""
 from __future__ import annotations
 
 from typing import Callable, Iterator
 
 import pytest
 import requests
+from authlib.integrations.requests_client import OAuth1Auth
 
 from sandbox import create_app
 from sandbox.common.server import LiveServer
@@ -57,3 +58,72 @@ def control(aac_emulator: str) -> Callable[..., requests.Response]:
         response.raise_for_status()
         return response
     return _control
+
+
+# -- Alteryx Server emulator -------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def alteryx_server() -> Iterator[str]:
+    """A real HTTP server running the Server emulator for the module."""
+    server = LiveServer(create_app("server", seed=1))
+    yield server.start()
+    server.stop()
+
+
+@pytest.fixture
+def server_base(alteryx_server: str) -> str:
+    """The Server emulator's base URL, freshly reset to seed 1, small."""
+    state = requests.get(f"{alteryx_server}/_sandbox/state", timeout=10).json()
+    if (state["seed"], state["size"]) == (1, "small"):
+        requests.post(f"{alteryx_server}/_sandbox/reset", timeout=10).raise_for_status()
+    else:
+        requests.post(f"{alteryx_server}/_sandbox/seed", json={"seed": 1, "size": "small"},
+                      timeout=30).raise_for_status()
+    return alteryx_server
+
+
+@pytest.fixture
+def server_control(server_base: str) -> Callable[..., requests.Response]:
+    """Call a /_sandbox/ endpoint of the Server emulator."""
+    def _control(method: str, name: str, **kwargs: object) -> requests.Response:
+        response = requests.request(method, f"{server_base}/_sandbox/{name}", timeout=30, **kwargs)
+        response.raise_for_status()
+        return response
+    return _control
+
+
+@pytest.fixture
+def server_creds(server_control: Callable[..., requests.Response]) -> Callable[..., dict]:
+    """A user's key pairs from /_sandbox/tokens (default: the admin Curator)."""
+    def _creds(user_id: str | None = None) -> dict:
+        return server_control("POST", "tokens", json={"user_id": user_id} if user_id else {}).json()
+    return _creds
+
+
+@pytest.fixture
+def server_session(server_base: str, server_creds: Callable[..., dict]) -> Callable[..., requests.Session]:
+    """A session holding a v3 bearer token for a user (client credentials, HTTP Basic), with .base."""
+    def _session(user_id: str | None = None) -> requests.Session:
+        creds = server_creds(user_id)
+        token = requests.post(f"{server_base}/webapi/oauth2/token", data={"grant_type": "client_credentials"},
+                              auth=(creds["client_id"], creds["client_secret"]), timeout=10).json()
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {token['access_token']}"
+        session.base = server_base  # type: ignore[attr-defined]
+        return session
+    return _session
+
+
+@pytest.fixture
+def v3(server_session: Callable[..., requests.Session]) -> requests.Session:
+    """A bearer session for the admin Curator."""
+    return server_session()
+
+
+@pytest.fixture
+def gallery(server_base: str, server_creds: Callable[..., dict]) -> requests.Session:
+    """A session signing every request with the admin's v1 key (OAuth1 in the query string), with .base."""
+    creds = server_creds()
+    session = requests.Session()
+    session.auth = OAuth1Auth(client_id=creds["api_key"], client_secret=creds["api_secret"], signature_type="QUERY")
+    session.base = f"{server_base}/gallery/api/v1"  # type: ignore[attr-defined]
+    return session

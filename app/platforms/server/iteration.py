@@ -22,7 +22,7 @@ def iana_zone(name: str | None) -> str:
     if not name:
         return "UTC"
     if name in win_tz:
-        return win_tz[name]
+        return "UTC" if win_tz[name] == "Etc/UTC" else win_tz[name]
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):

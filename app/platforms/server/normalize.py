@@ -189,7 +189,8 @@ def normalize_job(raw: dict, connection: str, ui_url: str, names: Names) -> Run:
         started=created, finished=finished, created=created, triggered_by="—",
         link=f"{ui_url}/gallery/jobs/{raw['id']}" if ui_url else None, history=tuple(history),
         details=tuple(details), errors=tuple(m.text for m in messages if m.level == "error"),
-        messages=messages, outputs=_outputs(raw.get("outputs") or []))
+        messages=messages, outputs=_outputs(raw.get("outputs") or []),
+        outcome=str(raw.get("disposition") or "") if status.is_final else "")
 
 
 def normalize_schedule(raw: dict, connection: str, ui_url: str, names: Names, now: datetime) -> Schedule:

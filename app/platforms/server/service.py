@@ -26,6 +26,7 @@ from app.tokens import BearerAuthenticator
 SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 JOBS_PER_WORKFLOW = 20
 HISTORY_DAYS = 14
+HISTORY_MAX = 1000  # newest jobs read in full for the jobs page and charts; each costs one call when first seen
 FINAL_JOB_CACHE = 24 * 3600  # a finished job never changes
 V3_HOW_TO_FIX = ("Check the API access key (client_id in connections.toml) and the API access secret in the "
                  "environment variable {env}: in Server, open your profile > Keys (an admin must enable API "
@@ -41,6 +42,7 @@ class ServerService(PlatformService):
     supports_schedule_toggle = True  # with Server API v3; a v1-only connection turns it off below
     supports_token_refresh = True
     supports_output_download = True
+    runs_heading = "Jobs"
 
     def __init__(self, connection: Connection, config: Any) -> None:
         super().__init__(connection, config)
@@ -71,6 +73,7 @@ class ServerService(PlatformService):
             self.v1 = SubscriptionClient(self.v3.http, "/v1")
         if self.v3 is None:  # toggling is a v3 PATCH of `enabled`; v1 has no schedules at all
             self.supports_schedule_toggle = False
+            self.has_schedules = False
 
     @property
     def apis(self) -> str:
@@ -204,8 +207,10 @@ class ServerService(PlatformService):
         return run
 
     def recent_runs(self) -> Fetched[list[Run]]:
-        """Jobs of the last 14 days across the server: the API has no server-wide list, so they are
-        gathered per workflow in parallel (newest 20 each) and cached."""
+        """Jobs of the last 14 days across the server (newest 20 per workflow, at most 1000 in all).
+
+        The API has no server-wide job list, so they are gathered per workflow in parallel and cached.
+        """
         self._require_api()
 
         def fetch() -> list[Run]:
@@ -213,8 +218,10 @@ class ServerService(PlatformService):
             workflows = self.workflows().value
             per_workflow = parallel_map(lambda w: self._job_summaries(w.id, JOBS_PER_WORKFLOW), workflows,
                                         max_workers=8)
-            wanted = [s for summaries in per_workflow for s in summaries
-                      if (norm.parse_time(s.get("createDate") or s.get("createDateTime")) or since) >= since]
+            dated = [(norm.parse_time(s.get("createDate") or s.get("createDateTime")) or since, s)
+                     for summaries in per_workflow for s in summaries]
+            dated.sort(key=lambda pair: pair[0], reverse=True)
+            wanted = [s for created, s in dated[:HISTORY_MAX] if created >= since]
             runs = parallel_map(self._job_or_summary, wanted, max_workers=8)
             return sorted(runs, key=lambda r: r.created or since, reverse=True)
         return cached_read(self.name, "recent_runs", fetch, timeout=60)
