@@ -39,6 +39,9 @@ class Config:
     CACHE_DIR = os.environ.get("FLIGHTDECK_CACHE_DIR", str(INSTANCE_DIR / "cache"))
     CACHE_REDIS_URL = os.environ.get("FLIGHTDECK_CACHE_REDIS_URL", "")
     CACHE_DEFAULT_TIMEOUT = _env_int("FLIGHTDECK_CACHE_SECONDS", 30)
+    # Entries a SimpleCache or FileSystemCache holds before pruning (flask-caching's default is 500, too few
+    # once finished Server jobs are kept one per entry).
+    CACHE_THRESHOLD = _env_int("FLIGHTDECK_CACHE_THRESHOLD", 20000)
 
     # Outbound HTTP to the platforms.
     HTTP_CONNECT_TIMEOUT = _env_float("FLIGHTDECK_HTTP_CONNECT_TIMEOUT", 3.05)

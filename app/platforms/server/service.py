@@ -165,7 +165,7 @@ class ServerService(PlatformService):
 
     def _last_job(self, workflow_id: str) -> Run | None:
         summaries = self._job_summaries(workflow_id, limit=1)
-        return self._job(str(summaries[0]["id"]), summaries[0]) if summaries else None
+        return self._job(str(summaries[0]["id"])) if summaries else None
 
     # --- starting a job ----------------------------------------------------------------------------
     def start_run(self, kind: str, target_id: str, params: dict[str, str], execution_id: str,
@@ -182,7 +182,7 @@ class ServerService(PlatformService):
             job = self.v3.submit_job(target_id, questions, priority)
         else:
             job = self.v1.submit_job(target_id, questions, V1_PRIORITIES.get(priority or "", "0"))
-        invalidate(self.name, "recent_runs", "run-charts", f"jobs:{target_id}:1", f"jobs:{target_id}:{JOBS_PER_WORKFLOW}")
+        invalidate(self.name, "recent_runs", "run-charts", f"jobs:{target_id}:1")
         return str(job["id"])
 
     # --- jobs --------------------------------------------------------------------------------------
@@ -196,12 +196,12 @@ class ServerService(PlatformService):
     def _raw_job(self, job_id: str) -> dict:
         return self.v3.get_job(job_id) if self.v3 is not None else self.v1.get_job(job_id)
 
-    def _job(self, job_id: str, summary: dict | None = None) -> Run:
+    def _job(self, job_id: str, names: norm.Names | None = None) -> Run:
         """A job in full; finished jobs are cached for a day since they never change."""
         key = f"job:{job_id}"
         cached = cached_read(self.name, key, lambda: self._raw_job(job_id), timeout=FINAL_JOB_CACHE,
                              keep_last_good=False).value
-        run = norm.normalize_job(cached, self.name, self.ui_url, self.names())
+        run = norm.normalize_job(cached, self.name, self.ui_url, names or self.names())
         if not run.status.is_final:
             invalidate(self.name, key)  # still moving: read it again next time
         return run
@@ -209,28 +209,30 @@ class ServerService(PlatformService):
     def recent_runs(self) -> Fetched[list[Run]]:
         """Jobs of the last 14 days across the server (newest 20 per workflow, at most 1000 in all).
 
-        The API has no server-wide job list, so they are gathered per workflow in parallel and cached.
+        The API has no server-wide job list, so they are gathered per workflow in parallel and cached
+        as one list; only finished jobs are also kept one by one (they never change).
         """
         self._require_api()
 
         def fetch() -> list[Run]:
             since = datetime.now(timezone.utc) - timedelta(days=HISTORY_DAYS)
-            workflows = self.workflows().value
-            per_workflow = parallel_map(lambda w: self._job_summaries(w.id, JOBS_PER_WORKFLOW), workflows,
-                                        max_workers=8)
+            names = self.names()
+            list_jobs = self.v3.workflow_jobs if self.v3 is not None else self.v1.workflow_jobs
+            per_workflow = parallel_map(lambda workflow_id: list_jobs(workflow_id, limit=JOBS_PER_WORKFLOW),
+                                        list(names.workflows), max_workers=8)
             dated = [(norm.parse_time(s.get("createDate") or s.get("createDateTime")) or since, s)
                      for summaries in per_workflow for s in summaries]
             dated.sort(key=lambda pair: pair[0], reverse=True)
             wanted = [s for created, s in dated[:HISTORY_MAX] if created >= since]
-            runs = parallel_map(self._job_or_summary, wanted, max_workers=8)
+            runs = parallel_map(lambda summary: self._job_or_summary(summary, names), wanted, max_workers=8)
             return sorted(runs, key=lambda r: r.created or since, reverse=True)
         return cached_read(self.name, "recent_runs", fetch, timeout=60)
 
-    def _job_or_summary(self, summary: dict) -> Run:
+    def _job_or_summary(self, summary: dict, names: norm.Names) -> Run:
         try:
-            return self._job(str(summary["id"]), summary)
+            return self._job(str(summary["id"]), names)
         except (NotFound, PermissionDenied):  # listed but not readable by us: show what the list said
-            return norm.normalize_job(summary, self.name, self.ui_url, self.names())
+            return norm.normalize_job(summary, self.name, self.ui_url, names)
 
     def runs(self, *, page: int, per_page: int, status: str | None = None, target: str | None = None,
              kind: str | None = None) -> Page[Run]:
