@@ -4,22 +4,19 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-import requests
-from sqlalchemy.exc import IntegrityError
-from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.requests_client import OAuth2Session
+from sqlalchemy.exc import IntegrityError
 
 from app.connections import Connection
-from app.crypto import decrypt, encrypt
-from app.errors import BadResponse, TokenRejected, Unavailable
+from app.crypto import encrypt
+from app.errors import TokenRejected
 from app.extensions import db
 from app.http import build_session
 from app.models import StoredToken, utcnow
 from app.platforms.records import TokenInfo
-from app.tokens import TokenSettings
+from app.tokens import TokenSettings, call_token_endpoint, live_token
 
 log = logging.getLogger(__name__)
-REFUSED = ("invalid_client", "unauthorized_client", "invalid_grant", "access_denied")
 
 
 class ClientCredentialsTokens:
@@ -42,11 +39,7 @@ class ClientCredentialsTokens:
     def access_token(self) -> str:
         """The stored token while it lives past the refresh margin, else a newly fetched one."""
         row = self._row()
-        token = decrypt(row.access_token)
-        margin = timedelta(seconds=self.settings.refresh_margin)
-        if token and row.expires_at and row.expires_at - margin > utcnow():
-            return token
-        return self._fetch(row, reason="expiry")
+        return live_token(row, self.settings.refresh_margin) or self._fetch(row, reason="expiry")
 
     def recover_after_unauthorized(self) -> bool:
         """A 401 means the token died early (revoked, server restart): fetch a new one and retry once."""
@@ -91,25 +84,13 @@ class ClientCredentialsTokens:
                                 token_endpoint_auth_method="client_secret_basic")
         timeout = (self.settings.http.connect_timeout, self.settings.http.read_timeout)
         try:
-            token = session.fetch_token(self.token_endpoint, grant_type="client_credentials", timeout=timeout)
-        except AuthlibBaseError as exc:
-            error = getattr(exc, "error", "unknown")
-            if error in REFUSED:
-                self._record(row, "rejected", f"the key and secret were refused ({error})")
-                raise TokenRejected(name, f"the key and secret were refused ({error}). {self.how_to_fix}") from None
-            self._record(row, "failed", f"token endpoint error ({error})")
-            raise Unavailable(name, f"token endpoint error ({error})") from None
-        except requests.RequestException as exc:
-            self._record(row, "failed", f"token endpoint unreachable ({type(exc).__name__})")
-            raise Unavailable(name, f"token endpoint unreachable ({type(exc).__name__})") from None
-        except ValueError:
-            self._record(row, "failed", "token endpoint answered with a body that is not JSON")
-            raise BadResponse(name, "token endpoint answered with a body that is not JSON") from None
+            token = call_token_endpoint(
+                name, lambda: session.fetch_token(self.token_endpoint, grant_type="client_credentials",
+                                                  timeout=timeout),
+                lambda outcome, message: self._record(row, outcome, message),
+                refused="the key and secret were refused", how_to_fix=self.how_to_fix)
         finally:
             session.close()
-        if not isinstance(token, dict) or not token.get("access_token"):
-            self._record(row, "failed", "token endpoint answered without an access token")
-            raise BadResponse(name, "token endpoint answered without an access token")
         row = db.session.merge(row)
         row.access_token = encrypt(token["access_token"])
         row.expires_at = utcnow() + timedelta(seconds=float(token.get("expires_in") or 3600))

@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any, Callable
 
 import requests
 from authlib.common.errors import AuthlibBaseError
@@ -42,6 +43,45 @@ class TokenSettings:
     http: HttpSettings
 
 
+def live_token(row: StoredToken, margin_seconds: int) -> str | None:
+    """The stored access token while it lives longer than the margin, else None (time to get another)."""
+    token = decrypt(row.access_token)
+    if token and row.expires_at and row.expires_at - timedelta(seconds=margin_seconds) > utcnow():
+        return token
+    return None
+
+
+REFUSED_ERRORS = frozenset({"invalid_grant", "invalid_client", "unauthorized_client", "access_denied"})
+
+
+def call_token_endpoint(connection: str, call: Callable[[], Any], record: Callable[[str, str], None], *,
+                        refused: str, how_to_fix: str) -> dict:
+    """One call to an OAuth2 token endpoint, its failures mapped onto the error family and recorded.
+
+    A refusal (invalid_grant, invalid_client …) is TokenRejected: a person must supply new
+    credentials, and `how_to_fix` says how. Anything else is Unavailable or BadResponse.
+    """
+    try:
+        token = call()
+    except AuthlibBaseError as exc:
+        error = getattr(exc, "error", "unknown")
+        if error in REFUSED_ERRORS:
+            record("rejected", f"{refused} ({error})")
+            raise TokenRejected(connection, f"{refused} ({error}). {how_to_fix}") from None
+        record("failed", f"token endpoint error ({error})")
+        raise Unavailable(connection, f"token endpoint error ({error})") from None
+    except requests.RequestException as exc:
+        record("failed", f"token endpoint unreachable ({type(exc).__name__})")
+        raise Unavailable(connection, f"token endpoint unreachable ({type(exc).__name__})") from None
+    except ValueError:
+        record("failed", "token endpoint answered with a body that is not JSON")
+        raise BadResponse(connection, "token endpoint answered with a body that is not JSON") from None
+    if not isinstance(token, dict) or not token.get("access_token"):
+        record("failed", "token endpoint answered without an access token")
+        raise BadResponse(connection, "token endpoint answered without an access token")
+    return dict(token)
+
+
 class RotatingTokenManager:
     """Keeps one connection's access token fresh with a single-use, rotating refresh token.
 
@@ -61,11 +101,8 @@ class RotatingTokenManager:
     def access_token(self) -> str:
         """A usable access token, refreshed first when it expires within the margin."""
         row = self._row()
-        token = decrypt(row.access_token)
-        margin = timedelta(seconds=self.settings.refresh_margin)
-        if token and row.expires_at and row.expires_at - margin > utcnow():
-            return token
-        return self._refresh(seen_generation=row.generation, reason="expiry")
+        return live_token(row, self.settings.refresh_margin) or self._refresh(seen_generation=row.generation,
+                                                                              reason="expiry")
 
     def recover_after_unauthorized(self) -> bool:
         """After a 401: refresh unless another worker already did; True when a retry makes sense."""
@@ -167,27 +204,14 @@ class RotatingTokenManager:
     def _call_token_endpoint(self, row: StoredToken, endpoint: str, refresh_token: str) -> dict:
         client = build_session(OAuth2Session, client_id=self._client_id(row), token_endpoint_auth_method="none")
         timeout = (self.settings.http.connect_timeout, self.settings.http.read_timeout)
-        name = self.connection.name
         try:
-            token = client.refresh_token(endpoint, refresh_token=refresh_token, timeout=timeout)
-        except AuthlibBaseError as exc:
-            if getattr(exc, "error", "") in ("invalid_grant", "invalid_client", "unauthorized_client"):
-                self._record_failure(row, "rejected", f"the refresh token was refused ({exc.error})")
-                raise TokenRejected(name, f"the refresh token was refused ({exc.error}). {self.how_to_fix}") from None
-            self._record_failure(row, "failed", f"token endpoint error ({getattr(exc, 'error', 'unknown')})")
-            raise Unavailable(name, f"token endpoint error ({getattr(exc, 'error', 'unknown')})") from None
-        except requests.RequestException as exc:
-            self._record_failure(row, "failed", f"token endpoint unreachable ({type(exc).__name__})")
-            raise Unavailable(name, f"token endpoint unreachable ({type(exc).__name__})") from None
-        except ValueError:
-            self._record_failure(row, "failed", "token endpoint answered with a body that is not JSON")
-            raise BadResponse(name, "token endpoint answered with a body that is not JSON") from None
+            return call_token_endpoint(
+                self.connection.name, lambda: client.refresh_token(endpoint, refresh_token=refresh_token,
+                                                                   timeout=timeout),
+                lambda outcome, message: self._record_failure(row, outcome, message),
+                refused="the refresh token was refused", how_to_fix=self.how_to_fix)
         finally:
             client.close()
-        if not isinstance(token, dict) or "access_token" not in token:
-            self._record_failure(row, "failed", "token endpoint answered without an access token")
-            raise BadResponse(name, "token endpoint answered without an access token")
-        return dict(token)
 
     def _record_failure(self, row: StoredToken, outcome: str, message: str) -> None:
         row.last_outcome = outcome

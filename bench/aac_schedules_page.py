@@ -6,10 +6,8 @@ Run: .venv/bin/python bench/aac_schedules_page.py   (or `make bench`)
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -20,6 +18,7 @@ from sandbox import create_app as create_emulator  # noqa: E402
 from sandbox.common.server import LiveServer  # noqa: E402
 from tests.conftest import write_connections  # noqa: E402
 from tests.helpers import login  # noqa: E402
+from bench.timing import time_pages  # noqa: E402
 
 PAGES = ("/aac/bench/schedules", "/aac/bench/schedules?page=7&sort=next_run", "/aac/bench/runs?status=failed")
 
@@ -45,18 +44,7 @@ def measure(size: str, repeats: int = 5) -> dict[str, float]:
             create_user("bench", "bench-password-1", "viewer")
         client = app.test_client()
         login(client, "bench", "bench-password-1")
-        figures: dict[str, float] = {}
-        started = time.perf_counter()
-        for page in PAGES:
-            assert client.get(page).status_code == 200
-        figures["cold"] = time.perf_counter() - started
-        warm = []
-        for _ in range(repeats):
-            started = time.perf_counter()
-            for page in PAGES:
-                assert client.get(page).status_code == 200
-            warm.append(time.perf_counter() - started)
-        figures["warm"] = statistics.median(warm)
+        figures = time_pages(client, PAGES, repeats)
     server.stop()
     return figures
 

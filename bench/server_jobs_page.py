@@ -5,10 +5,8 @@ Run: .venv/bin/python bench/server_jobs_page.py   (or `make bench`)
 """
 from __future__ import annotations
 
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -19,6 +17,7 @@ from sandbox import create_app as create_emulator  # noqa: E402
 from sandbox.common.server import LiveServer  # noqa: E402
 from tests.conftest import PASSWORD, build_app, server_connection  # noqa: E402
 from tests.helpers import Emulator, login  # noqa: E402
+from bench.timing import time_pages  # noqa: E402
 
 PAGES = ("/server/server-v3/runs", "/server/server-v3/runs?status=failed&page=2", "/server/server-v3/workflows",
          "/server/server-v3/schedules")
@@ -34,19 +33,7 @@ def measure(size: str, repeats: int = 5) -> dict[str, float]:
         app.config.update(HTTP_READ_TIMEOUT=60.0, CACHE_DEFAULT_TIMEOUT=3600)
         client = app.test_client()
         login(client, "viewer", PASSWORD)
-        figures: dict[str, float] = {}
-        started = time.perf_counter()
-        for page in PAGES:
-            response = client.get(page)
-            assert response.status_code == 200 and b"banner-error" not in response.data, page
-        figures["cold"] = time.perf_counter() - started
-        warm = []
-        for _ in range(repeats):
-            started = time.perf_counter()
-            for page in PAGES:
-                assert client.get(page).status_code == 200
-            warm.append(time.perf_counter() - started)
-        figures["warm"] = statistics.median(warm)
+        figures = time_pages(client, PAGES, repeats)
     monkeypatch.undo()
     server.stop()
     return figures

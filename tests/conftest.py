@@ -14,34 +14,39 @@ PASSWORD = "pw-" + "x" * 12
 ROLES = ("viewer", "operator", "admin")
 
 
-@pytest.fixture(scope="session")
-def aac_url() -> Iterator[str]:
-    server = LiveServer(create_emulator("aac"))
+def _serve(key: str) -> Iterator[str]:
+    """One emulator on an ephemeral port for the whole session."""
+    server = LiveServer(create_emulator(key))
     yield server.start()
     server.stop()
+
+
+def _controlled(url: str) -> Iterator[Emulator]:
+    """The emulator freshly reset for one test; knobs cleared after it."""
+    control = Emulator(url)
+    control.reset()
+    yield control
+    control.clear_faults()
+
+
+@pytest.fixture(scope="session")
+def aac_url() -> Iterator[str]:
+    yield from _serve("aac")
 
 
 @pytest.fixture
 def emulator(aac_url: str) -> Iterator[Emulator]:
-    control = Emulator(aac_url)
-    control.reset()
-    yield control
-    control.clear_faults()
+    yield from _controlled(aac_url)
 
 
 @pytest.fixture(scope="session")
 def server_url() -> Iterator[str]:
-    server = LiveServer(create_emulator("server"))
-    yield server.start()
-    server.stop()
+    yield from _serve("server")
 
 
 @pytest.fixture
 def server_emulator(server_url: str) -> Iterator[Emulator]:
-    control = Emulator(server_url)
-    control.reset()
-    yield control
-    control.clear_faults()
+    yield from _controlled(server_url)
 
 
 SERVER_SHAPES = {
