@@ -41,6 +41,7 @@ test-fast: setup
 bench: setup
 	$(PY) bench/aac_schedules_page.py
 	$(PY) bench/server_jobs_page.py
+	$(PY) bench/overview_fanout.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache

@@ -42,6 +42,8 @@ class Config:
     # Entries a SimpleCache or FileSystemCache holds before pruning (flask-caching's default is 500, too few
     # once finished Server jobs are kept one per entry).
     CACHE_THRESHOLD = _env_int("FLIGHTDECK_CACHE_THRESHOLD", 20000)
+    # Cross-platform pages wait this long for each connection before showing it as degraded.
+    FANOUT_DEADLINE = _env_float("FLIGHTDECK_FANOUT_DEADLINE", 4.0)
 
     # Outbound HTTP to the platforms.
     HTTP_CONNECT_TIMEOUT = _env_float("FLIGHTDECK_HTTP_CONNECT_TIMEOUT", 3.05)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from app.platforms.cron import CronError, next_runs
 from app.platforms.records import Run, RunStatus, Schedule
@@ -119,3 +119,18 @@ def duration_trend(runs: Iterable[Run], now: datetime, days: int = 14, top: int 
         datasets.append({"label": name, "data": data, "spanGaps": True})
     return {"type": "line", "data": {"labels": labels, "datasets": datasets},
             "options": {"scales": {"y": {"beginAtZero": True, "title": {"display": True, "text": "minutes"}}}}}
+
+
+def success_rate_by(runs: Iterable[Run], key: Callable[[Run], str], label: str = "% succeeded") -> dict[str, Any]:
+    """Share of finished runs that succeeded, per key (e.g. platform), as a bar per key from 0 to 100."""
+    finished: Counter[str] = Counter()
+    succeeded: Counter[str] = Counter()
+    for run in runs:
+        if run.status.is_final:
+            finished[key(run)] += 1
+            succeeded[key(run)] += run.status is RunStatus.SUCCEEDED
+    labels = sorted(finished)
+    spec = bar(labels, [{"label": label, "data": [round(100 * succeeded[k] / finished[k], 1) for k in labels]}],
+               y_title="%")
+    spec["options"]["scales"]["y"]["max"] = 100
+    return spec

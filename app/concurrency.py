@@ -12,7 +12,8 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def _in_context(app: Any, fn: Callable[..., R]) -> Callable[..., R]:
+def in_app_context(app: Any, fn: Callable[..., R]) -> Callable[..., R]:
+    """fn wrapped to run in a worker thread with the app context and its own database session."""
     def run(*args: Any) -> R:
         with app.app_context():
             try:
@@ -27,7 +28,7 @@ def parallel_map(fn: Callable[[T], R], items: Iterable[T], max_workers: int = 4)
     items = list(items)
     if len(items) <= 1:
         return [fn(item) for item in items]
-    wrapped = _in_context(current_app._get_current_object(), fn)
+    wrapped = in_app_context(current_app._get_current_object(), fn)
     with ThreadPoolExecutor(max_workers=min(max_workers, len(items))) as pool:
         return list(pool.map(wrapped, items))
 

@@ -1,6 +1,7 @@
 """What every platform service declares and shares: capabilities, the HTTP client and cache keys."""
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -68,6 +69,10 @@ class PlatformService:
     def token_info(self) -> tuple[TokenInfo, ...]:
         """One entry per credential the connection uses (a platform may sign and hold tokens at once)."""
         raise self.not_supported("token refresh")
+
+    def token_expires_at(self) -> datetime | None:
+        """When the access token runs out, from what is stored (no platform call); None when there is none."""
+        return None
 
     def refresh_token(self) -> Any:
         raise self.not_supported("token refresh")

@@ -164,6 +164,9 @@ class AacService(PlatformService):
     def token_info(self) -> tuple[TokenInfo, ...]:
         return (self.tokens.info(),)
 
+    def token_expires_at(self) -> datetime | None:
+        return self.tokens.info().expires_at
+
     def refresh_token(self) -> TokenInfo:
         """Spend the refresh token now; raises TokenRejected when the platform refuses it."""
         return self.tokens.refresh_now()

@@ -308,6 +308,9 @@ class ServerService(PlatformService):
             infos.append(self.signature.check())
         return tuple(infos)
 
+    def token_expires_at(self) -> datetime | None:
+        return self.oauth2.info().expires_at if self.oauth2 is not None else None
+
     def refresh_token(self) -> TokenInfo:
         if self.oauth2 is None:
             raise self.not_supported("refreshing tokens: OAuth1 requests are signed one by one")

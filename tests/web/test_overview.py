@@ -1,0 +1,105 @@
+"""The overview across platforms: tiles, headline figures and charts, with connections failing, slow or garbled."""
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from tests.conftest import PASSWORD, build_app, server_connection, write_connections
+from tests.helpers import login
+
+DEADLINE = 2.0
+
+
+@pytest.fixture
+def mixed_app(tmp_path, emulator, server_emulator, monkeypatch):
+    """AAC and Server connections against their emulators, plus one AAC connection nobody answers on."""
+    write_connections(tmp_path / "aac.toml", emulator.url, ("aac-main",))
+    write_connections(tmp_path / "dead.toml", "http://127.0.0.1:9", ("aac-dead",))
+    monkeypatch.setenv("AAC_MAIN_REFRESH_TOKEN", emulator.mint()["refresh_token"])
+    monkeypatch.setenv("AAC_DEAD_REFRESH_TOKEN", "never-used")
+    blocks = [(tmp_path / "aac.toml").read_text(), (tmp_path / "dead.toml").read_text(),
+              server_connection("server-main", server_emulator.url, server_emulator.mint(), monkeypatch)]
+    application = build_app(tmp_path, "\n".join(blocks))
+    application.config["FANOUT_DEADLINE"] = 20.0  # a cold Server read takes seconds on a busy machine
+    return application
+
+
+@pytest.fixture
+def viewer(mixed_app):
+    client = mixed_app.test_client()
+    assert login(client, "viewer", PASSWORD).status_code == 302
+    return client
+
+
+def _tile(page: str, connection: str) -> str:
+    match = re.search(rf'<a class="tile[^"]*" href="[^"]+" data-connection="{connection}">(.*?)</a>', page, re.S)
+    assert match, f"no tile for {connection}"
+    return match.group(0)
+
+
+def test_tiles_show_each_connection_with_its_figures(viewer):
+    """Does every connection get a tile with its state, latency, schedules and runs of the last 24 hours?"""
+    page = viewer.get("/").get_data(as_text=True)
+    for name in ("aac-main", "server-main"):
+        tile = _tile(page, name)
+        assert "badge-succeeded" in tile and " ms</span>" in tile
+        assert re.search(r"<dt>Active schedules</dt><dd>\d+</dd>", tile)
+        assert re.search(r"<dt>Runs, 24 h</dt><dd>\d+</dd>", tile)
+    assert "unreachable" in _tile(page, "aac-dead")
+
+
+def test_headline_and_charts_cover_every_platform(viewer):
+    """Do the headline figures and the three charts cover both platforms?"""
+    page = viewer.get("/").get_data(as_text=True)
+    assert re.search(r'<span class="figure">2/3</span>', page)
+    for chart in ("chart-per-day", "chart-success", "chart-owners"):
+        assert f'id="{chart}"' in page
+    success = re.search(r'<script type="application/json" id="chart-success">(.*?)</script>', page, re.S).group(1)
+    assert "Alteryx Analytics Cloud" in success and "Alteryx Server" in success
+
+
+def test_a_dead_connection_is_a_banner_not_a_failure(viewer):
+    """Does a connection nobody answers on show as unreachable with a banner, while the others show data?"""
+    response = viewer.get("/")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert re.search(r"<strong>aac-dead</strong> is degraded: aac-dead: token endpoint unreachable", page)
+    assert "badge-succeeded" in _tile(page, "aac-main") and "badge-succeeded" in _tile(page, "server-main")
+
+
+def test_a_slow_connection_misses_its_deadline_and_the_page_still_comes_back(viewer, mixed_app, server_emulator):
+    """With one connection slower than the deadline, does the page answer within about the deadline?"""
+    mixed_app.config["FANOUT_DEADLINE"] = DEADLINE
+    server_emulator.faults(latency_ms={"*": 4000})  # AAC answers well within the deadline; Server cannot
+    started = time.perf_counter()
+    page = viewer.get("/").get_data(as_text=True)
+    elapsed = time.perf_counter() - started
+    assert elapsed < DEADLINE + 1.5
+    assert f"no answer within {DEADLINE:g} s" in page and "unreachable" in _tile(page, "server-main")
+    assert "badge-succeeded" in _tile(page, "aac-main")
+
+
+def test_garbage_from_a_connection_degrades_only_its_tile(viewer, emulator):
+    """When AAC answers bodies that are not JSON, is only its tile marked, with the cause named?"""
+    emulator.faults(malformed_next={"count": 500})
+    page = viewer.get("/").get_data(as_text=True)
+    tile = _tile(page, "aac-main")
+    assert "unreachable" in tile or "degraded" in tile
+    assert re.search(r"<strong>aac-main</strong> is degraded: .*not JSON", page)
+    assert "badge-succeeded" in _tile(page, "server-main")
+
+
+def test_stale_copy_is_shown_with_its_age(viewer, emulator, mixed_app):
+    """After a good read, does a failing platform leave its tile degraded but still counting, marked stale?"""
+    viewer.get("/")
+    from app.extensions import cache
+    with mixed_app.app_context():
+        for key in ("fd:aac-main:schedules", "fd:aac-main:recent_runs"):
+            cache.delete(key)  # the fresh copies expire; the last good ones stay
+    emulator.faults(fail_next={"count": 500, "status": 503})
+    page = viewer.get("/").get_data(as_text=True)
+    tile = _tile(page, "aac-main")
+    assert "degraded" in tile and re.search(r"<dt>Active schedules</dt><dd>\d+</dd>", tile)
+    assert "showing a copy" in page
