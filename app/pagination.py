@@ -38,6 +38,13 @@ class Page(Generic[T]):
         return min(self.total, self.page * self.per_page)
 
 
+def requested_per_page() -> int:
+    """Rows per page of the current request: ?per_page= within 5..200, else the configured PAGE_SIZE."""
+    from flask import current_app, request
+    default = int(current_app.config["PAGE_SIZE"])
+    return min(200, max(5, clamp_page(request.args.get("per_page"), default=default)))
+
+
 def clamp_page(raw: str | int | None, default: int = 1) -> int:
     """A page number from a query string; nonsense becomes page 1 rather than an error."""
     try:

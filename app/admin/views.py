@@ -1,13 +1,12 @@
 """The audit log: newest first, filters, pagination and CSV export."""
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime, time, timedelta, timezone
 
-from flask import Response, render_template, request, stream_with_context
+from flask import render_template, request
 
 from app.admin import bp
+from app.exports import csv_response
 from app.extensions import db
 from app.models import AuditEvent
 from app.pagination import Page, clamp_page
@@ -55,21 +54,7 @@ def audit():
 
 @bp.route("/audit.csv")
 def audit_csv():
-    def generate():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(CSV_COLUMNS)
+    def rows():  # queried inside the stream, so the session lives as long as the rows are read
         for event in db.session.execute(audit_query().order_by(AuditEvent.at.desc())).scalars():
-            writer.writerow([_cell(getattr(event, c)) for c in CSV_COLUMNS])
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-        yield buffer.getvalue()
-    return Response(stream_with_context(generate()), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=flightdeck-audit.csv"})
-
-
-def _cell(value: object) -> str:
-    """Render a CSV cell; a leading = + - @ is quoted so spreadsheets do not run it as a formula."""
-    text = value.isoformat() if isinstance(value, datetime) else ("" if value is None else str(value))
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+            yield [getattr(event, c) for c in CSV_COLUMNS]
+    return csv_response("flightdeck-audit", CSV_COLUMNS, rows())

@@ -17,20 +17,13 @@ from app.downloads import attachment_headers, safe_content_type
 from app.extensions import db
 from app.listing import ScheduleFilters, distinct
 from app.models import RunRecord
-from app.pagination import clamp_page, page_of
+from app.pagination import clamp_page, page_of, requested_per_page
 from app.platforms.forms import ConfirmForm, RunForm
 from app.platforms.parameters import submitted_values, validate_parameters
 from app.platforms.records import RunStatus
 from app.templating import duration_text
 
 RUN_STATUSES = [s.value for s in RunStatus if s is not RunStatus.UNKNOWN]
-
-
-def _per_page() -> int:
-    """Rows per page: ?per_page= within 5..200, else the configured default."""
-    from flask import current_app
-    default = int(current_app.config["PAGE_SIZE"])
-    return min(200, max(5, clamp_page(request.args.get("per_page"), default=default)))
 
 
 def _fetch(call: Any, errors: list[PlatformError]) -> Any:
@@ -66,7 +59,7 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
         everything = fetched.value if fetched else []
         filters = ScheduleFilters.from_args(request.args)
         shown = filters.apply(everything)
-        page = page_of(shown, clamp_page(request.args.get("page")), _per_page())
+        page = page_of(shown, clamp_page(request.args.get("page")), requested_per_page())
         charts = _schedule_charts(svc.name, fetched) if everything else {}
         return render_template(
             "platform/schedules.html", svc=svc, page=page, filters=filters, errors=errors, fetched=fetched,
@@ -106,7 +99,7 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
         status = status if status in RUN_STATUSES else ""
         target = request.args.get("target", "").strip()[:200]
         kind = request.args.get("kind", "")
-        page = _fetch(lambda: svc.runs(page=clamp_page(request.args.get("page")), per_page=_per_page(),
+        page = _fetch(lambda: svc.runs(page=clamp_page(request.args.get("page")), per_page=requested_per_page(),
                                        status=status or None, target=target or None, kind=kind or None), errors)
         charts = _fetch(lambda: _run_charts(svc), errors)
         return render_template("platform/runs.html", svc=svc, page=page, errors=_unique(errors), status=status,
@@ -161,7 +154,7 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
         q = request.args.get("q", "").strip()[:200]
         kind = request.args.get("kind", "")
         kind = kind if kind in svc.workflow_kinds else ""
-        page = _fetch(lambda: svc.search_workflows(q, kind, clamp_page(request.args.get("page")), _per_page()),
+        page = _fetch(lambda: svc.search_workflows(q, kind, clamp_page(request.args.get("page")), requested_per_page()),
                       errors)
         return render_template("platform/workflows.html", svc=svc, page=page, errors=errors, q=q, kind=kind,
                                kinds=svc.workflow_kinds)
