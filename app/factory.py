@@ -103,11 +103,12 @@ def register_template_helpers(app: Flask) -> None:
     from app.auth.roles import can
     from app.connections import registry
     from app.platforms.registry import PLATFORM_KEYS, platform_name
-    from app.templating import duration_text
+    from app.templating import age_text, duration_text
 
     app.jinja_env.globals.update(can=can, platform_name=platform_name, platform_keys=PLATFORM_KEYS,
                                  all_connections=lambda: registry().all())
     app.jinja_env.filters["duration"] = duration_text
+    app.jinja_env.filters["age"] = age_text
 
     @app.context_processor
     def user_context() -> dict[str, Any]:

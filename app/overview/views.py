@@ -8,6 +8,7 @@ from app.api.serialize import to_json
 from app.cache import Fetched
 from app.exports import csv_response, json_response
 from app.overview import tables
+from app.overview.failing import failing_schedules
 from app.overview.tables import CrossFilters
 from app.pagination import clamp_page, page_of, requested_per_page
 from app.platforms.records import RunStatus
@@ -36,6 +37,21 @@ def index():
     if schedules:
         charts["owners"] = count_by((s.owner for s in schedules), "schedules")
     return render_template("overview/index.html", tiles=tiles, totals=headline(tiles), charts=charts)
+
+
+@bp.route("/failing")
+@login_required
+def failing():
+    connections = registry().all()
+    outcomes = gather([c.name for c in connections], collect)
+    schedules = [s for o in outcomes.values() if o.value for s in o.value.schedules or []]
+    runs = [r for o in outcomes.values() if o.value for r in o.value.runs or []]
+    problems = [o.error for o in outcomes.values() if not o.ok]
+    problems += [p for o in outcomes.values() if o.value for p in o.value.problems]
+    found = failing_schedules(schedules, runs)
+    services = {c.name: registry().service(c.name) for c in connections}
+    return render_template("overview/failing.html", failing=found, problems=problems, now=now_utc(),
+                           services=services)
 
 
 READS = {

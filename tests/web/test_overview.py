@@ -103,3 +103,12 @@ def test_stale_copy_is_shown_with_its_age(viewer, emulator, mixed_app):
     tile = _tile(page, "aac-main")
     assert "degraded" in tile and re.search(r"<dt>Active schedules</dt><dd>\d+</dd>", tile)
     assert "showing a copy" in page
+
+
+def test_failing_now_lists_schedules_whose_last_run_failed(viewer):
+    """Does the failing page list Server's always-failing schedule with its streak, age and error?"""
+    page = viewer.get("/failing").get_data(as_text=True)
+    assert "ERP Open Orders (nightly)" in page and "ORA-12541" in page
+    assert re.search(r'<span class="badge badge-failed">\d+ runs?</span>', page)
+    assert re.search(r'<div class="muted small">for \d+ (min|h|days)</div>', page)
+    assert re.search(r"<strong>aac-dead</strong>|aac-dead: ", page)
