@@ -42,6 +42,7 @@ bench: setup
 	$(PY) bench/aac_schedules_page.py
 	$(PY) bench/server_jobs_page.py
 	$(PY) bench/overview_fanout.py
+	$(PY) bench/overview_warm.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache

@@ -61,20 +61,30 @@ def upcoming_per_hour(schedules: Iterable[Schedule], now: datetime, hours: int =
     return bar(labels, [{"label": "runs starting (UTC hour)", "data": buckets}], y_title="runs")
 
 
-def runs_per_day_by_status(runs: Iterable[Run], now: datetime, days: int = 14) -> dict[str, Any]:
-    first = (now - timedelta(days=days - 1)).date()
-    labels = [(first + timedelta(days=i)).isoformat() for i in range(days)]
-    counts: dict[RunStatus, list[int]] = {s: [0] * days for s in RunStatus}
+def daily_status_counts(runs: Iterable[Run]) -> Counter[tuple[str, str]]:
+    """(ISO day, status) -> runs created that day: the small summary charts of many connections add up."""
+    counts: Counter[tuple[str, str]] = Counter()
     for run in runs:
         when = run.created or run.started
-        if when is None:
-            continue
-        index = (when.date() - first).days
-        if 0 <= index < days:
-            counts[run.status][index] += 1
-    datasets = [{"label": s.value, "data": counts[s], "backgroundColor": STATUS_COLOURS[s]}
-                for s in RunStatus if any(counts[s])]
+        if when is not None:
+            counts[(when.date().isoformat(), run.status.value)] += 1
+    return counts
+
+
+def per_day_by_status_chart(counts: Counter[tuple[str, str]], now: datetime, days: int = 14) -> dict[str, Any]:
+    """Stacked bars of runs per day by status over the last `days` days, from daily_status_counts()."""
+    first = (now - timedelta(days=days - 1)).date()
+    labels = [(first + timedelta(days=i)).isoformat() for i in range(days)]
+    datasets = []
+    for status in RunStatus:
+        data = [counts.get((day, status.value), 0) for day in labels]
+        if any(data):
+            datasets.append({"label": status.value, "data": data, "backgroundColor": STATUS_COLOURS[status]})
     return bar(labels, datasets, stacked=True, y_title="runs")
+
+
+def runs_per_day_by_status(runs: Iterable[Run], now: datetime, days: int = 14) -> dict[str, Any]:
+    return per_day_by_status_chart(daily_status_counts(runs), now, days)
 
 
 OUTCOME_COLOURS = {"Success": "#2e7d32", "Warning": "#f9a825", "Error": "#c62828", "Cancelled": "#ef6c00"}
@@ -121,14 +131,19 @@ def duration_trend(runs: Iterable[Run], now: datetime, days: int = 14, top: int 
             "options": {"scales": {"y": {"beginAtZero": True, "title": {"display": True, "text": "minutes"}}}}}
 
 
-def success_rate_by(runs: Iterable[Run], key: Callable[[Run], str], label: str = "% succeeded") -> dict[str, Any]:
-    """Share of finished runs that succeeded, per key (e.g. platform), as a bar per key from 0 to 100."""
+def success_counts(runs: Iterable[Run], key: Callable[[Run], str]) -> tuple[Counter[str], Counter[str]]:
+    """(finished, succeeded) runs per key."""
     finished: Counter[str] = Counter()
     succeeded: Counter[str] = Counter()
     for run in runs:
         if run.status.is_final:
             finished[key(run)] += 1
             succeeded[key(run)] += run.status is RunStatus.SUCCEEDED
+    return finished, succeeded
+
+
+def success_rate_chart(finished: Counter[str], succeeded: Counter[str], label: str = "% succeeded") -> dict[str, Any]:
+    """Share of finished runs that succeeded, a bar per key from 0 to 100."""
     labels = sorted(finished)
     spec = bar(labels, [{"label": label, "data": [round(100 * succeeded[k] / finished[k], 1) for k in labels]}],
                y_title="%")

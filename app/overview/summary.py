@@ -1,14 +1,17 @@
 """One connection at a glance, from the normalised records only, so every platform shows up the same way."""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from app.cache import Fetched
+from app.cache import Fetched, cached_read
+from app.charts import count_by, daily_status_counts, per_day_by_status_chart, success_counts, success_rate_chart
 from app.connections import registry
-from app.errors import PlatformError
+from app.errors import PlatformError, Unavailable
 from app.fanout import Outcome
 from app.platforms.records import Run, RunStatus, Schedule
+from app.platforms.registry import platform_name
 
 
 @dataclass(frozen=True)
@@ -20,30 +23,6 @@ class ConnectionData:
     problems: tuple[str, ...] = ()
     stale_age: float | None = None
     token_expires: datetime | None = None
-
-
-@dataclass(frozen=True)
-class Tile:
-    """A connection's tile on the overview."""
-
-    connection: str
-    platform: str
-    title: str
-    sandbox: bool
-    reachable: bool
-    problems: tuple[str, ...]
-    latency_ms: float | None
-    stale_age: float | None
-    token_expires: datetime | None
-    active_schedules: int | None
-    runs_24h: int | None
-    failures_24h: int | None
-    schedules: list[Schedule] = field(default_factory=list, repr=False)
-    runs: list[Run] = field(default_factory=list, repr=False)
-
-    @property
-    def degraded(self) -> bool:
-        return not self.reachable or bool(self.problems)
 
 
 def _read(fetch, problems: list[str], ages: list[float]):
@@ -70,22 +49,85 @@ def collect(name: str) -> ConnectionData:
                           stale_age=max(ages) if ages else None, token_expires=svc.token_expires_at())
 
 
-def tile(connection, outcome: Outcome[ConnectionData], now: datetime) -> Tile:
+
+@dataclass(frozen=True)
+class Digest:
+    """One connection reduced to the overview's figures: small to cache and cheap to add up across connections."""
+
+    has_schedules: bool
+    active_schedules: int | None
+    runs_24h: int | None
+    failures_24h: int | None
+    per_day: Counter = field(default_factory=Counter)  # (ISO day, status) -> runs
+    finished: int = 0
+    succeeded: int = 0
+    owners: Counter = field(default_factory=Counter)  # schedule owner -> schedules
+    problems: tuple[str, ...] = ()
+    stale_age: float | None = None
+    token_expires: datetime | None = None
+
+
+def digest(name: str) -> Fetched[Digest]:
+    """The connection's digest, cached like the reads it comes from; when every read fails, the last good
+    digest marked stale, else the error (the tile then shows the connection unreachable)."""
+    def build() -> Digest:
+        data = collect(name)
+        if data.runs is None and (data.schedules is None or not registry().service(name).has_schedules):
+            raise Unavailable(name, "; ".join(p.removeprefix(f"{name}: ") for p in data.problems) or "no answer")
+        now = now_utc()
+        day_ago = now - timedelta(hours=24)
+        runs = data.runs or []
+        recent = [r for r in runs if (r.created or r.started or now) >= day_ago]
+        finished, succeeded = success_counts(runs, lambda r: "all")
+        return Digest(
+            has_schedules=data.schedules is not None,
+            active_schedules=sum(1 for s in data.schedules if s.enabled) if data.schedules is not None else None,
+            runs_24h=len(recent) if data.runs is not None else None,
+            failures_24h=sum(1 for r in recent if r.status is RunStatus.FAILED) if data.runs is not None else None,
+            per_day=daily_status_counts(runs), finished=finished["all"], succeeded=succeeded["all"],
+            owners=Counter(s.owner for s in data.schedules or []), problems=data.problems,
+            stale_age=data.stale_age, token_expires=data.token_expires)
+    return cached_read(name, "overview-digest", build, timeout=30)
+
+
+@dataclass(frozen=True)
+class Tile:
+    """A connection's tile on the overview."""
+
+    connection: str
+    platform: str
+    title: str
+    sandbox: bool
+    reachable: bool
+    problems: tuple[str, ...]
+    latency_ms: float | None
+    stale_age: float | None
+    token_expires: datetime | None
+    active_schedules: int | None
+    runs_24h: int | None
+    failures_24h: int | None
+    digest: Digest | None = None
+
+    @property
+    def degraded(self) -> bool:
+        return not self.reachable or bool(self.problems)
+
+
+def tile(connection, outcome: Outcome[Fetched[Digest]]) -> Tile:
     """The tile of a connection from its fan-out outcome; a failed or late connection is unreachable."""
-    data = outcome.value
-    if data is None:
+    if outcome.value is None:
         return Tile(connection.name, connection.platform, connection.title, connection.sandbox, False,
                     (outcome.error or "no answer",), None, None, None, None, None, None)
-    day_ago = now - timedelta(hours=24)
-    recent = [r for r in data.runs or [] if (r.created or r.started or now) >= day_ago]
-    reachable = data.schedules is not None or data.runs is not None
-    return Tile(
-        connection.name, connection.platform, connection.title, connection.sandbox, reachable, data.problems,
-        outcome.latency_ms, data.stale_age, data.token_expires,
-        sum(1 for s in data.schedules if s.enabled) if data.schedules is not None else None,
-        len(recent) if data.runs is not None else None,
-        sum(1 for r in recent if r.status is RunStatus.FAILED) if data.runs is not None else None,
-        schedules=data.schedules or [], runs=data.runs or [])
+    fetched = outcome.value
+    found = fetched.value
+    problems = found.problems
+    stale_age = found.stale_age
+    if fetched.stale is not None:
+        problems = problems + (f"{fetched.stale.describe()} (showing figures {int(fetched.age_seconds)} s old)",)
+        stale_age = fetched.age_seconds
+    return Tile(connection.name, connection.platform, connection.title, connection.sandbox, True, problems,
+                outcome.latency_ms, stale_age, found.token_expires, found.active_schedules, found.runs_24h,
+                found.failures_24h, digest=found)
 
 
 def headline(tiles: list[Tile]) -> dict[str, object]:
@@ -96,6 +138,29 @@ def headline(tiles: list[Tile]) -> dict[str, object]:
             "degraded": sum(1 for t in tiles if t.degraded),
             "active_schedules": sum(t.active_schedules or 0 for t in tiles), "runs_24h": runs,
             "failures_24h": failures, "success_rate": round(100 * (runs - failures) / runs) if runs else None}
+
+
+def overview_charts(tiles: list[Tile], now: datetime) -> dict[str, object]:
+    """Runs per day by status, success rate per platform and schedules per owner, added up from the digests."""
+    per_day: Counter = Counter()
+    finished: Counter = Counter()
+    succeeded: Counter = Counter()
+    owners: Counter = Counter()
+    for t in tiles:
+        if t.digest is None:
+            continue
+        per_day.update(t.digest.per_day)
+        finished[platform_name(t.platform)] += t.digest.finished
+        succeeded[platform_name(t.platform)] += t.digest.succeeded
+        owners.update(t.digest.owners)
+    charts: dict[str, object] = {}
+    if per_day:
+        charts["per_day"] = per_day_by_status_chart(per_day, now)
+    if +finished:
+        charts["success"] = success_rate_chart(+finished, succeeded)
+    if owners:
+        charts["owners"] = count_by(owners.elements(), "schedules")
+    return charts
 
 
 def now_utc() -> datetime:

@@ -13,30 +13,20 @@ from app.overview.tables import CrossFilters
 from app.pagination import clamp_page, page_of, requested_per_page
 from app.platforms.records import RunStatus
 
-from app.charts import count_by, runs_per_day_by_status, success_rate_by
 from app.connections import registry
 from app.fanout import gather
 from app.overview import bp
-from app.overview.summary import collect, headline, now_utc, tile
-from app.platforms.registry import platform_name
+from app.overview.summary import collect, digest, headline, now_utc, overview_charts, tile
 
 
 @bp.route("/")
 @login_required
 def index():
     connections = registry().all()
-    outcomes = gather([c.name for c in connections], collect)
-    now = now_utc()
-    tiles = [tile(c, outcomes[c.name], now) for c in connections]
-    runs = [r for t in tiles for r in t.runs]
-    schedules = [s for t in tiles for s in t.schedules]
-    charts = {}
-    if runs:
-        charts["per_day"] = runs_per_day_by_status(runs, now)
-        charts["success"] = success_rate_by(runs, lambda r: platform_name(r.platform))
-    if schedules:
-        charts["owners"] = count_by((s.owner for s in schedules), "schedules")
-    return render_template("overview/index.html", tiles=tiles, totals=headline(tiles), charts=charts)
+    outcomes = gather([c.name for c in connections], digest)
+    tiles = [tile(c, outcomes[c.name]) for c in connections]
+    return render_template("overview/index.html", tiles=tiles, totals=headline(tiles),
+                           charts=overview_charts(tiles, now_utc()))
 
 
 @bp.route("/failing")

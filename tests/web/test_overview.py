@@ -96,7 +96,7 @@ def test_stale_copy_is_shown_with_its_age(viewer, emulator, mixed_app):
     viewer.get("/")
     from app.extensions import cache
     with mixed_app.app_context():
-        for key in ("fd:aac-main:schedules", "fd:aac-main:recent_runs"):
+        for key in ("fd:aac-main:schedules", "fd:aac-main:recent_runs", "fd:aac-main:overview-digest"):
             cache.delete(key)  # the fresh copies expire; the last good ones stay
     emulator.faults(fail_next={"count": 500, "status": 503})
     page = viewer.get("/").get_data(as_text=True)
