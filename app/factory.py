@@ -73,8 +73,9 @@ def register_blueprints(app: Flask) -> None:
     from app.auth import bp as auth_bp
     from app.overview import bp as overview_bp
     from app.platforms.registry import blueprints
+    from app.preferences import bp as preferences_bp
 
-    for blueprint in (auth_bp, overview_bp, admin_bp, api_bp, *blueprints()):
+    for blueprint in (auth_bp, overview_bp, admin_bp, api_bp, preferences_bp, *blueprints()):
         app.register_blueprint(blueprint)
 
 
@@ -105,8 +106,11 @@ def register_template_helpers(app: Flask) -> None:
     from app.platforms.registry import PLATFORM_KEYS, platform_name
     from app.templating import age_text, duration_text
 
+    from app.preferences import viewer_timezone, zone_choices
+
     app.jinja_env.globals.update(can=can, platform_name=platform_name, platform_keys=PLATFORM_KEYS,
-                                 all_connections=lambda: registry().all())
+                                 all_connections=lambda: registry().all(), viewer_timezone=viewer_timezone,
+                                 zone_choices=zone_choices)
     app.jinja_env.filters["duration"] = duration_text
     app.jinja_env.filters["age"] = age_text
 

@@ -12,6 +12,7 @@ from flask_login import login_required
 from app.connections import registry
 from app.fanout import Outcome, gather
 from app.overview import bp
+from app.preferences import viewer_timezone
 from app.overview.summary import ConnectionData, collect, now_utc
 from app.overview.upcoming import (WEEKDAYS, find_clashes, heat_level, occurrences, schedule_key, timeline,
                                    week_heatmap)
@@ -60,7 +61,7 @@ def upcoming():
     range_key = request.args.get("range", DEFAULT_RANGE)
     range_key = range_key if range_key in RANGES else DEFAULT_RANGE
     ahead, hours_per_bucket, range_words = RANGES[range_key]
-    viewer_zone = _viewer_zone(request.args.get("tz"))
+    viewer_zone = _viewer_zone(request.args.get("tz") or viewer_timezone())
 
     connections = registry().all()
     outcomes = gather([c.name for c in connections], collect)

@@ -1,11 +1,26 @@
-// Shared page behaviour: local times, and forms that submit once (a double click starts one run).
+// Shared page behaviour: times in the viewer's zone, a zone picker that applies at once, and forms that submit once (a double click starts one run).
 (function () {
   "use strict";
 
-  function localiseTimes(root) {
-    var format = new Intl.DateTimeFormat(undefined, {
-      year: "numeric", month: "short", day: "2-digit", hour: "2-digit", minute: "2-digit"
+  function timeFormat() {
+    // The zone the viewer chose (kept by the server in a cookie), else the browser's own.
+    var options = { year: "numeric", month: "short", day: "2-digit", hour: "2-digit", minute: "2-digit" };
+    var zone = document.body.dataset.timezone;
+    if (zone) { options.timeZone = zone; options.timeZoneName = "short"; }
+    try { return new Intl.DateTimeFormat(undefined, options); } catch (e) { delete options.timeZone; }
+    return new Intl.DateTimeFormat(undefined, options);
+  }
+
+  function autoSubmit(form) {
+    var button = form.querySelector("button[type=submit]");
+    if (button) { button.hidden = true; }
+    form.querySelectorAll("select").forEach(function (select) {
+      select.addEventListener("change", function () { form.submit(); });
     });
+  }
+
+  function localiseTimes(root) {
+    var format = timeFormat();
     root.querySelectorAll("time[datetime]").forEach(function (el) {
       var when = new Date(el.getAttribute("datetime"));
       if (!isNaN(when)) { el.textContent = format.format(when); }
@@ -26,6 +41,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     localiseTimes(document);
     document.querySelectorAll("form[data-once]").forEach(submitOnce);
+    document.querySelectorAll("form[data-autosubmit]").forEach(autoSubmit);
   });
   window.Flightdeck = { localiseTimes: localiseTimes };
 })();
