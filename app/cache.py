@@ -12,6 +12,7 @@ from app.extensions import cache
 
 T = TypeVar("T")
 STALE_OK = (Unavailable, BadResponse, AuthError)
+OVERVIEW_DIGEST = "overview-digest"  # a connection's figures on the overview; dropped after any action on it
 
 
 @dataclass(frozen=True)
@@ -60,3 +61,8 @@ def cached_read(connection: str, name: str, fetch: Callable[[], T], timeout: int
 def invalidate(connection: str, *names: str) -> None:
     """Drop fresh copies after an action changed them (the last-good copy stays for outages)."""
     cache.delete_many(*[_key(connection, name) for name in names])
+
+
+def invalidate_after_action(connection: str) -> None:
+    """What every action on a connection makes stale beyond the platform's own reads: its overview figures."""
+    invalidate(connection, OVERVIEW_DIGEST)

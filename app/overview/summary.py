@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from app.cache import Fetched, cached_read
+from app.cache import OVERVIEW_DIGEST, Fetched, cached_read
 from app.charts import count_by, daily_status_counts, per_day_by_status_chart, success_counts, success_rate_chart
 from app.connections import registry
 from app.errors import PlatformError, Unavailable
@@ -87,7 +87,7 @@ def digest(name: str) -> Fetched[Digest]:
             per_day=daily_status_counts(runs), finished=finished["all"], succeeded=succeeded["all"],
             owners=Counter(s.owner for s in data.schedules or []), problems=data.problems,
             stale_age=data.stale_age, token_expires=data.token_expires)
-    return cached_read(name, "overview-digest", build, timeout=30)
+    return cached_read(name, OVERVIEW_DIGEST, build, timeout=30)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from app.audit import record_action
 from app.auth.roles import role_required
-from app.cache import Fetched, cached_read
+from app.cache import Fetched, cached_read, invalidate_after_action
 from app.charts import count_by, duration_trend, runs_per_day_by_outcome, runs_per_day_by_status, upcoming_per_hour
 from app.connections import service_or_404
 from app.errors import InvalidRequest, NotFound, PlatformError, RateLimited, TokenRejected, Unavailable
@@ -84,6 +84,7 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
                               object_type="schedule", object_id=schedule_id, error=error.describe())
                 flash(f"Could not {'enable' if enable else 'disable'} {schedule.name}: {error.describe()}", "error")
             else:
+                invalidate_after_action(connection)
                 record_action(action, outcome="ok", connection=connection, platform=platform,
                               object_type="schedule", object_id=schedule_id, params={"name": schedule.name})
                 flash(f"{schedule.name} is now {'enabled' if enable else 'disabled'}.", "success")
@@ -256,6 +257,7 @@ def _start(svc: Any, platform: str, connection: str, workflow: Any, values: dict
         return redirect(url_for(f"{platform}.workflows", connection=connection))
     record.run_id = run_id
     db.session.commit()
+    invalidate_after_action(connection)
     record_action("run_start", outcome="ok", params={"name": workflow.name, "run_id": run_id, **settings, **params},
                   **audit)
     flash(f"Started {workflow.name}.", "success")

@@ -112,3 +112,18 @@ def test_failing_now_lists_schedules_whose_last_run_failed(viewer):
     assert re.search(r'<span class="badge badge-failed">\d+ runs?</span>', page)
     assert re.search(r'<div class="muted small">for \d+ (min|h|days)</div>', page)
     assert re.search(r"<strong>aac-dead</strong>|aac-dead: ", page)
+
+
+def test_a_run_started_here_shows_on_the_overview_at_once(mixed_app, viewer):
+    """After an operator starts a run, does the overview count it without waiting for its cache to expire?"""
+    from tests.helpers import post_form
+    before = int(re.search(r"<dt>Runs, 24 h</dt><dd>(\d+)</dd>", _tile(viewer.get("/").get_data(as_text=True),
+                                                                       "aac-main")).group(1))
+    operator = mixed_app.test_client()
+    login(operator, "operator", PASSWORD)
+    html = operator.get("/aac/aac-main/workflows?kind=plan").get_data(as_text=True)
+    plan_id = re.search(r'/aac/aac-main/run/plan/([^"]+)"', html).group(1)
+    assert post_form(operator, f"/aac/aac-main/run/plan/{plan_id}").status_code == 302
+    after = int(re.search(r"<dt>Runs, 24 h</dt><dd>(\d+)</dd>", _tile(viewer.get("/").get_data(as_text=True),
+                                                                      "aac-main")).group(1))
+    assert after > before
