@@ -57,7 +57,7 @@ COLUMNS: dict[str, list[Column]] = {
         Column("target", "Target", lambda r: r.target.name if r.target else None),
         Column("started", "Started", lambda r: r.started or r.created),
         Column("finished", "Finished", lambda r: r.finished),
-        Column("duration", "Duration (s)", lambda r: r.duration.total_seconds() if r.duration else None),
+        Column("duration_seconds", "Duration", lambda r: r.duration.total_seconds() if r.duration else None),
         Column("owner", "Run by", lambda r: r.triggered_by)],
     "workflows": COMMON + [
         Column("name", "Name", lambda w: w.name), Column("kind", "Type", lambda w: w.kind),
