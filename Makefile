@@ -43,6 +43,7 @@ bench: setup
 	$(PY) bench/server_jobs_page.py
 	$(PY) bench/overview_fanout.py
 	$(PY) bench/overview_warm.py
+	$(PY) bench/scale.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache

@@ -94,10 +94,9 @@ def test_garbage_from_a_connection_degrades_only_its_tile(viewer, emulator):
 def test_stale_copy_is_shown_with_its_age(viewer, emulator, mixed_app):
     """After a good read, does a failing platform leave its tile degraded but still counting, marked stale?"""
     viewer.get("/")
-    from app.extensions import cache
-    with mixed_app.app_context():
-        for key in ("fd:aac-main:schedules", "fd:aac-main:recent_runs", "fd:aac-main:overview-digest"):
-            cache.delete(key)  # the fresh copies expire; the last good ones stay
+    from app.cache import OVERVIEW_DIGEST, invalidate
+    with mixed_app.app_context():  # the fresh copies expire; the last good ones stay
+        invalidate("aac-main", "schedules", "recent_runs", OVERVIEW_DIGEST)
     emulator.faults(fail_next={"count": 500, "status": 503})
     page = viewer.get("/").get_data(as_text=True)
     tile = _tile(page, "aac-main")
