@@ -6,7 +6,6 @@ Run: .venv/bin/python bench/overview_warm.py   (or `make bench`)
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,17 +22,12 @@ from sandbox import create_app as create_emulator  # noqa: E402
 from sandbox.common.server import LiveServer  # noqa: E402
 from sandbox.connect import connect  # noqa: E402
 from tests.helpers import csrf_from  # noqa: E402
+from bench.timing import free_port  # noqa: E402
 
 VENV = ROOT / ".venv" / "bin"
 GUNICORN = ["--workers", "2", "--threads", "4", "--log-level", "warning"]
 REQUESTS, CONCURRENCY = 400, 8
 PASSWORD = "bench-password-123"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def serve(target: str, env: dict[str, str]) -> tuple[subprocess.Popen, str]:

@@ -12,11 +12,9 @@ from __future__ import annotations
 import json
 import os
 import resource
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,17 +23,12 @@ sys.path.insert(0, str(ROOT))
 PAGES = ("/schedules", "/schedules?sort=name&page=7", "/runs", "/runs?status=failed&page=3")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def measure(size: str) -> dict[str, float]:
     """In a child process: serve the pages against an emulator of `size`; warm ms per page and peak RSS in MB."""
     import requests
 
-    from bench.timing import time_pages
+    from bench.timing import free_port, time_pages
+    from sandbox.connect import wait_until_up
     from tests.conftest import PASSWORD, build_app, write_connections
     from tests.helpers import login
 
@@ -44,15 +37,7 @@ def measure(size: str) -> dict[str, float]:
                                 cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                requests.get(f"{url}/_sandbox/state", timeout=2).raise_for_status()
-                break
-            except requests.RequestException:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.3)
+        wait_until_up(url, seconds=120)
         with tempfile.TemporaryDirectory() as tmp:
             write_connections(Path(tmp) / "c.toml", url, ("scale",))
             os.environ["SCALE_REFRESH_TOKEN"] = requests.post(f"{url}/_sandbox/tokens", json={}, timeout=10).json()[

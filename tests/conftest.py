@@ -129,6 +129,20 @@ def server_app(tmp_path: Path, server_emulator: Emulator, monkeypatch: pytest.Mo
     yield build_app(tmp_path, "\n".join(blocks))
 
 
+@pytest.fixture
+def mixed_app(tmp_path: Path, emulator: Emulator, server_emulator: Emulator, monkeypatch: pytest.MonkeyPatch):
+    """AAC and Server connections against their emulators, plus one AAC connection nobody answers on."""
+    write_connections(tmp_path / "aac.toml", emulator.url, ("aac-main",))
+    write_connections(tmp_path / "dead.toml", "http://127.0.0.1:9", ("aac-dead",))
+    monkeypatch.setenv("AAC_MAIN_REFRESH_TOKEN", emulator.mint()["refresh_token"])
+    monkeypatch.setenv("AAC_DEAD_REFRESH_TOKEN", "never-used")
+    blocks = [(tmp_path / "aac.toml").read_text(), (tmp_path / "dead.toml").read_text(),
+              server_connection("server-main", server_emulator.url, server_emulator.mint(), monkeypatch)]
+    application = build_app(tmp_path, "\n".join(blocks))
+    application.config["FANOUT_DEADLINE"] = 20.0  # a cold Server read takes seconds on a busy machine
+    return application
+
+
 def _client_as(application):
     def make(role: str):
         client = application.test_client()
@@ -148,3 +162,9 @@ def client_as(app):
 def server_client_as(server_app):
     """server_client_as('operator') -> a signed-in test client of the Server app."""
     return _client_as(server_app)
+
+
+@pytest.fixture
+def mixed_client_as(mixed_app):
+    """mixed_client_as('viewer') -> a signed-in test client of the app with AAC, Server and a dead connection."""
+    return _client_as(mixed_app)

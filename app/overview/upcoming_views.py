@@ -4,7 +4,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import render_template, request
 from flask_login import login_required
@@ -12,7 +11,7 @@ from flask_login import login_required
 from app.connections import registry
 from app.fanout import Outcome, gather
 from app.overview import bp
-from app.preferences import viewer_timezone
+from app.preferences import valid_zone, viewer_timezone
 from app.overview.summary import ConnectionData, collect, now_utc
 from app.overview.upcoming import (WEEKDAYS, find_clashes, heat_level, occurrences, schedule_key, timeline,
                                    week_heatmap)
@@ -44,24 +43,13 @@ def _schedules_and_trouble(connection, outcome: Outcome[ConnectionData]) -> tupl
     return data.schedules or [], Trouble(connection.title, "; ".join(data.problems), data.schedules is None)
 
 
-def _viewer_zone(raw: str | None) -> str:
-    """An IANA zone from the query string; anything unknown is UTC rather than an error."""
-    if not raw or len(raw) > 64:
-        return "UTC"
-    try:
-        ZoneInfo(raw)
-    except (ZoneInfoNotFoundError, ValueError):
-        return "UTC"
-    return raw
-
-
 @bp.route("/upcoming")
 @login_required
 def upcoming():
     range_key = request.args.get("range", DEFAULT_RANGE)
     range_key = range_key if range_key in RANGES else DEFAULT_RANGE
     ahead, hours_per_bucket, range_words = RANGES[range_key]
-    viewer_zone = _viewer_zone(request.args.get("tz") or viewer_timezone())
+    viewer_zone = valid_zone(request.args.get("tz")) or viewer_timezone() or "UTC"
 
     connections = registry().all()
     outcomes = gather([c.name for c in connections], collect)
@@ -87,7 +75,7 @@ def upcoming():
     heat_rows = [(WEEKDAYS[d], [(count, heat_level(count, peak)) for count in heat[d]]) for d in range(7)]
 
     clashing = {(schedule_key(o.schedule), o.at) for c in clashes for o in c.occurrences}
-    zones = sorted({"UTC", viewer_zone, *(_viewer_zone(s.timezone) for s in schedules)})
+    zones = sorted({"UTC", viewer_zone, *(valid_zone(s.timezone) or "UTC" for s in schedules)})
     return render_template(
         "overview/upcoming.html", range_key=range_key, range_words=range_words, ranges=RANGES,
         troubles=troubles, answering=len(connections) - len(troubles), connection_count=len(connections), chart=chart,

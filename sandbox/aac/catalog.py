@@ -4,7 +4,7 @@ from __future__ import annotations
 import threading
 from datetime import datetime
 from operator import attrgetter
-from typing import Any
+from typing import Any, Callable
 
 from sandbox.aac import serialize as out
 from sandbox.aac.cron import last_fire
@@ -25,8 +25,7 @@ class CatalogMixin:
     lock: threading.RLock
     _last_fires: dict[int, list[datetime | None]]
 
-    def now(self) -> datetime:  # provided by AacBackend
-        raise NotImplementedError
+    now: Callable[[], datetime]  # provided by AacBackend
 
     # -- workspace and people ------------------------------------------------------------------
     def current_workspace(self) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from sandbox.aac.seed import ADMIN_ID, SIZES, build_world
 from sandbox.aac.world import Person, World
 from sandbox.common.clock import Clock
 from sandbox.common.faults import FaultState
+from sandbox.common.reset import settle_seed_and_size
 
 
 class AacBackend(CatalogMixin, RunsMixin):
@@ -34,14 +35,8 @@ class AacBackend(CatalogMixin, RunsMixin):
     # -- control ---------------------------------------------------------------------------------
     def reset(self, seed: int | None = None, size: str | None = None) -> None:
         """Rebuild the world for (seed, size) at the real current time; knobs, tokens and quotas start empty."""
-        size = size or self.size
-        if size not in SIZES:
-            raise ValueError(f"size must be one of {', '.join(SIZES)}")
         with self.lock:
-            self.seed = self.seed if seed is None else int(seed)
-            self.size = size
-            self.clock.reset()
-            self.faults.clear(self.seed)
+            settle_seed_and_size(self, seed, size, SIZES)
             self.tokens.reset()
             self.rate.reset()
             self._executions.clear()

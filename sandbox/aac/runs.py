@@ -41,20 +41,12 @@ class RunsMixin:
     seed: int
     lock: threading.RLock
 
-    def now(self) -> datetime:  # provided by AacBackend
-        raise NotImplementedError
-
-    def admit_run(self, user: Person, bucket: str, execution_id: str | None) -> Callable[[], None]:  # AacBackend
-        raise NotImplementedError
-
-    def _plan(self, plan_id: int) -> Any:  # CatalogMixin
-        raise NotImplementedError
-
-    def _flow(self, flow_id: int) -> Any:  # CatalogMixin
-        raise NotImplementedError
-
-    def _workflow(self, workflow_id: str) -> Any:  # CatalogMixin
-        raise NotImplementedError
+    # Provided by the classes this mixes into (declared here for readers and type checkers):
+    now: Callable[[], datetime]  # AacBackend
+    admit_run: Callable[[Person, str, str | None], Callable[[], None]]  # AacBackend: idempotency and quotas
+    _plan: Callable[[int], Any]  # CatalogMixin
+    _flow: Callable[[int], Any]  # CatalogMixin
+    _workflow: Callable[[str], Any]  # CatalogMixin
 
     # -- plans ---------------------------------------------------------------------------------------
     def run_plan(self, user: Person, plan_id: int, execution_id: str | None = None) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Any, Mapping
 
 from sandbox.common.clock import Clock
 from sandbox.common.faults import FaultState
+from sandbox.common.reset import settle_seed_and_size
 from sandbox.server import errors
 from sandbox.server.auth import OAuth1Verifier, TokenAuthority
 from sandbox.server.catalog import CatalogMixin
@@ -42,14 +43,8 @@ class ServerBackend(CatalogMixin, SchedulesMixin, PeopleMixin):
     # -- control -----------------------------------------------------------------------------------------
     def reset(self, seed: int | None = None, size: str | None = None) -> None:
         """Rebuild the world for (seed, size) at the real current time; knobs, nonces and tokens start empty."""
-        size = size or self.size
-        if size not in SIZES:
-            raise ValueError(f"size must be one of {', '.join(SIZES)}")
         with self.lock:
-            self.seed = self.seed if seed is None else int(seed)
-            self.size = size
-            self.clock.reset()
-            self.faults.clear(self.seed)
+            settle_seed_and_size(self, seed, size, SIZES)
             self.oauth1.reset()
             self.tokens.reset()
             self.world = build_world(self.seed, self.size, self.clock.now())

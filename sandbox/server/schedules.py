@@ -5,7 +5,7 @@ import random
 import threading
 from collections import Counter
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Callable
 
 from sandbox.server import serialize as out
 from sandbox.server.errors import BadRequest, Forbidden, NotFound
@@ -30,14 +30,10 @@ class SchedulesMixin:
     run_counts: Counter[str]
     next_due: datetime | None
 
-    def now(self) -> datetime:  # ServerBackend
-        raise NotImplementedError
-
-    def tick(self) -> datetime:  # ServerBackend
-        raise NotImplementedError
-
-    def _v3_workflow(self, user: User, workflow_id: str) -> Workflow:  # CatalogMixin
-        raise NotImplementedError
+    # Provided by the classes this mixes into (declared here for readers and type checkers):
+    now: Callable[[], datetime]  # ServerBackend
+    tick: Callable[[], datetime]  # ServerBackend
+    _v3_workflow: Callable[[User, str], Workflow]  # CatalogMixin
 
     # -- firing ------------------------------------------------------------------------------------------
     def refresh_due(self) -> None:

@@ -52,6 +52,9 @@ def test_search_uses_the_api_and_pages(v3, legacy):
         word = svc.workflows().value[0].name.split()[0]
         page = svc.search_workflows(word, "", 1, 50)
         assert page.items and all(word.lower() in w.name.lower() for w in page.items)
+    last = legacy.workflows().value[-1].name  # beyond the first page of the unsearched list
+    found = legacy.search_workflows(last, "", 1, 5).items
+    assert last in [w.name for w in found]  # so the API searched, not a filter over one page
     first, second = legacy.search_workflows("", "", 1, 5), legacy.search_workflows("", "", 2, 5)
     assert len(first.items) == 5 and first.has_next
     assert not {w.id for w in first.items} & {w.id for w in second.items}

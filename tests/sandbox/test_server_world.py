@@ -1,7 +1,6 @@
 """Server emulator world: users and collections, determinism, sizes, control endpoints and fault knobs."""
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -105,11 +104,9 @@ def test_history_spans_thirty_days_with_both_bad_outcomes(v3, server_control):
     assert workflow_named(v3, RUN_DISABLED)
 
 
-def test_large_world_builds_fast(v3, server_control, server_session):
-    """Does the large world (1,000 workflows, 30,000 jobs) build within a couple of seconds and still answer?"""
-    started = time.monotonic()
+def test_large_world_builds_and_answers(v3, server_control, server_session):
+    """Does the large world (1,000 workflows, 30,000 jobs) build and still answer? (Its speed is benchmarked.)"""
     server_control("POST", "seed", json={"seed": 1, "size": "large"})
-    assert time.monotonic() - started < 5
     state = server_control("GET", "state").json()
     assert (state["workflows"], state["jobs"]) == (1000, 30_000)
     assert len(server_session().get(f"{v3.base}/webapi/v3/workflows").json()) == 1000

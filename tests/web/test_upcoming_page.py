@@ -6,29 +6,11 @@ import re
 
 import pytest
 
-from tests.conftest import PASSWORD, build_app, server_connection, write_connections
-from tests.helpers import login
 
 
 @pytest.fixture
-def mixed_app(tmp_path, emulator, server_emulator, monkeypatch):
-    """AAC and Server connections against their emulators, plus one AAC connection nobody answers on."""
-    write_connections(tmp_path / "aac.toml", emulator.url, ("aac-main",))
-    write_connections(tmp_path / "dead.toml", "http://127.0.0.1:9", ("aac-dead",))
-    monkeypatch.setenv("AAC_MAIN_REFRESH_TOKEN", emulator.mint()["refresh_token"])
-    monkeypatch.setenv("AAC_DEAD_REFRESH_TOKEN", "never-used")
-    blocks = [(tmp_path / "aac.toml").read_text(), (tmp_path / "dead.toml").read_text(),
-              server_connection("server-main", server_emulator.url, server_emulator.mint(), monkeypatch)]
-    application = build_app(tmp_path, "\n".join(blocks))
-    application.config["FANOUT_DEADLINE"] = 20.0  # a cold Server read takes seconds on a busy machine
-    return application
-
-
-@pytest.fixture
-def viewer(mixed_app):
-    client = mixed_app.test_client()
-    assert login(client, "viewer", PASSWORD).status_code == 302
-    return client
+def viewer(mixed_client_as):
+    return mixed_client_as("viewer")
 
 
 def _chart(page: str) -> dict:
