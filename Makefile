@@ -7,9 +7,9 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 CHART := static/vendor/chart.umd.js
 
-.PHONY: setup run test test-fast bench browser-deps clean
+.PHONY: setup run test test-fast bench system-deps clean
 
-setup: $(STAMP) $(CHART) browser-deps
+setup: $(STAMP) $(CHART) system-deps
 	@mkdir -p instance
 
 $(STAMP): requirements.txt requirements-dev.txt
@@ -22,12 +22,17 @@ $(CHART): package.json
 	mkdir -p static/vendor
 	cp node_modules/chart.js/dist/chart.umd.js $(CHART)
 
-# Debian's Chromium for the browser tests and screenshots (installed only where missing).
-browser-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installing Debian's chromium for the browser tests…"; \
+# Debian packages the tests need, installed only where missing: Chromium for the browser tests and
+# screenshots, redis-server for the shared-cache tests.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 run: setup
 	bash scripts/run.sh

@@ -10,7 +10,7 @@ import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Callable, Generic, TypeVar
+from typing import Any, Callable, Generic, Hashable, TypeVar
 
 from flask import current_app
 
@@ -20,28 +20,50 @@ from app.extensions import cache
 T = TypeVar("T")
 STALE_OK = (Unavailable, BadResponse, AuthError)
 OVERVIEW_DIGEST = "overview-digest"  # a connection's figures on the overview; dropped after any action on it
-MEMO_SIZE = 256  # decoded values kept per process, least recently used dropped first
-
-_memo: OrderedDict[str, tuple[float, Any]] = OrderedDict()
-_memo_lock = threading.Lock()
+DECODED_SIZE = 256  # decoded values kept per process, least recently used dropped first
+DERIVED_SIZE = 64  # filtered, sorted lists and rendered rows kept per process; a list may hold 100,000 references
 
 
-def _remember(key: str, fetched_at: float, value: Any) -> None:
-    with _memo_lock:
-        _memo[key] = (fetched_at, value)
-        _memo.move_to_end(key)
-        while len(_memo) > MEMO_SIZE:
-            _memo.popitem(last=False)
+class _VersionedLru:
+    """Values of this process keyed by name, each valid only for the version it was made from.
+
+    Records are never mutated, so a value can be handed to every thread that asks for the same version.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[str, tuple[Hashable, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def put(self, key: str, version: Hashable, value: Any) -> None:
+        with self._lock:
+            self._entries[key] = (version, value)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def get(self, key: str, version: Hashable) -> Any | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None or found[0] != version:
+                return None
+            self._entries.move_to_end(key)
+            return found[1]
 
 
-def _recall(key: str, fetched_at: float) -> Any | None:
-    """The decoded value of this process, if it is the copy stamped `fetched_at`; records are never mutated."""
-    with _memo_lock:
-        found = _memo.get(key)
-        if found is None or found[0] != fetched_at:
-            return None
-        _memo.move_to_end(key)
-        return found[1]
+_decoded = _VersionedLru(DECODED_SIZE)
+_derived = _VersionedLru(DERIVED_SIZE)
+
+
+def derived(name: str, version: Hashable, build: Callable[[], T]) -> T:
+    """A value computed from cached reads (a filtered, sorted list; the owners in it), rebuilt only when the
+    reads it came from change. `version` names those reads, e.g. their `fetched_at` stamps, so a page of
+    10,000 schedules costs a slice, not a sort, while the data is unchanged."""
+    known = _derived.get(name, version)
+    if known is None:
+        known = build()
+        _derived.put(name, version, known)
+    return known
 
 
 @dataclass(frozen=True)
@@ -71,12 +93,12 @@ def cached_read(connection: str, name: str, fetch: Callable[[], T], timeout: int
     key = _key(connection, name)
     stamp = cache.get(key + ":stamp")
     if stamp is not None:
-        known = _recall(key, stamp)
+        known = _decoded.get(key, stamp)
         if known is not None:
             return Fetched(value=known, fetched_at=stamp)
         hit = cache.get(key)
         if hit is not None:
-            _remember(key, hit[1], hit[0])
+            _decoded.put(key, hit[1], hit[0])
             return Fetched(value=hit[0], fetched_at=hit[1])
     try:
         value = fetch()
@@ -89,7 +111,7 @@ def cached_read(connection: str, name: str, fetch: Callable[[], T], timeout: int
     lifetime = timeout if timeout is not None else current_app.config["CACHE_DEFAULT_TIMEOUT"]
     cache.set(key, (value, now), timeout=lifetime)
     cache.set(key + ":stamp", now, timeout=lifetime)
-    _remember(key, now, value)
+    _decoded.put(key, now, value)
     if keep_last_good:
         cache.set(key + ":last-good", (value, now), timeout=0)
     return Fetched(value=value, fetched_at=now)

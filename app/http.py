@@ -31,6 +31,16 @@ RETRY_STATUSES = frozenset({429, 502, 503, 504})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+_answer_ms: dict[str, float] = {}  # connection -> how long its platform took to answer, latest request of this process
+
+
+def latest_answer_ms(connection: str) -> float | None:
+    """How long the connection's platform took to answer its latest request from this process, if any.
+
+    The overview tile shows this rather than how long the page took to read its cache."""
+    return _answer_ms.get(connection)
+
+
 @dataclass(frozen=True)
 class HttpSettings:
     """Timeouts and retry policy for one connection."""
@@ -206,13 +216,15 @@ class PlatformHttp:
         if self.authenticator is not None:
             self.authenticator.apply(headers)
         try:
-            return self.session.request(
+            response = self.session.request(
                 method,
                 self.url(path),
                 headers=headers,
                 timeout=(self.settings.connect_timeout, self.settings.read_timeout),
                 **kwargs,
             )
+            _answer_ms[self.connection] = response.elapsed.total_seconds() * 1000
+            return response
         except requests.Timeout:
             raise Unavailable(self.connection, f"timed out after {self.settings.read_timeout:g} s") from None
         except requests.ConnectionError:

@@ -27,7 +27,8 @@ def measure(size: str) -> dict[str, float]:
     """In a child process: serve the pages against an emulator of `size`; warm ms per page and peak RSS in MB."""
     import requests
 
-    from bench.timing import free_port, time_pages
+    from bench.timing import time_pages
+    from sandbox.common.server import free_port
     from sandbox.connect import wait_until_up
     from tests.conftest import PASSWORD, build_app, write_connections
     from tests.helpers import login

@@ -1,7 +1,6 @@
-"""What the benchmarks share: page timing (one cold pass, then the median of warm passes) and a free port."""
+"""What the benchmarks share: page timing (one cold pass, then the median of warm passes)."""
 from __future__ import annotations
 
-import socket
 import statistics
 import time
 from typing import Any
@@ -21,10 +20,3 @@ def time_pages(client: Any, pages: tuple[str, ...], repeats: int = 5) -> dict[st
             assert client.get(page).status_code == 200
         warm.append(time.perf_counter() - started)
     return {"cold": cold, "warm": statistics.median(warm)}
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on right now, for a server started in another process."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]

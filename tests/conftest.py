@@ -1,13 +1,16 @@
 """Fixtures for every layer: the emulators over real HTTP, the app on a real SQLite file, users."""
 from __future__ import annotations
 
+import socket
+import subprocess
+import time
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
 from sandbox import create_app as create_emulator
-from sandbox.common.server import LiveServer
+from sandbox.common.server import LiveServer, free_port
 from tests.helpers import Emulator, login
 
 PASSWORD = "pw-" + "x" * 12
@@ -37,6 +40,28 @@ def aac_url() -> Iterator[str]:
 @pytest.fixture
 def emulator(aac_url: str) -> Iterator[Emulator]:
     yield from _controlled(aac_url)
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real redis-server (Debian's, installed by `make setup`) on a free port, keeping nothing on disk."""
+    port = free_port()
+    process = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                "--appendonly", "no", "--dir", str(tmp_path_factory.mktemp("redis"))],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise RuntimeError("redis-server did not start; `make setup` installs it") from None
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    process.terminate()
+    process.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
@@ -90,7 +115,18 @@ refresh_token_env = "{env}"
     path.write_text("\n".join(blocks))
 
 
-def build_app(tmp_path: Path, connections: str):
+def app_settings(tmp_path: Path, **extra: object) -> dict:
+    """The settings of a test app whose database, connections file and locks live in tmp_path."""
+    return {
+        "INSTANCE_DIR": tmp_path,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'flightdeck.db'}",
+        "CONNECTIONS_FILE": str(tmp_path / "connections.toml"),
+        "LOCK_DIR": str(tmp_path / "locks"),
+        **extra,
+    }
+
+
+def build_app(tmp_path: Path, connections: str, **settings: object):
     """The app on a fresh SQLite file with the given connections and one user per role."""
     from app import create_app
     from app.auth.cli import create_user
@@ -98,12 +134,7 @@ def build_app(tmp_path: Path, connections: str):
     from flask_migrate import upgrade
 
     (tmp_path / "connections.toml").write_text(connections)
-    application = create_app("testing", {
-        "INSTANCE_DIR": tmp_path,
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'flightdeck.db'}",
-        "CONNECTIONS_FILE": str(tmp_path / "connections.toml"),
-        "LOCK_DIR": str(tmp_path / "locks"),
-    })
+    application = create_app("testing", app_settings(tmp_path, **settings))
     with application.app_context():
         upgrade()
         for role in ROLES:

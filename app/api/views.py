@@ -6,6 +6,7 @@ from flask_login import login_required
 
 from app.api import bp
 from app.api.serialize import to_json
+from app.cache import derived
 from app.connections import service_or_404
 from app.errors import NotFound
 from app.listing import ScheduleFilters
@@ -34,7 +35,8 @@ def _page_json(page) -> dict:
 def schedules(platform: str, connection: str):
     _platform(platform)
     fetched = service_or_404(connection, platform).schedules()
-    shown = ScheduleFilters.from_args(request.args).apply(fetched.value)
+    filters = ScheduleFilters.from_args(request.args)
+    shown = derived(f"{connection}:schedules:{filters!r}", fetched.fetched_at, lambda: filters.apply(fetched.value))
     body = _page_json(page_of(shown, clamp_page(request.args.get("page")), _per_page()))
     body["stale"] = fetched.stale.describe() if fetched.stale else None
     return jsonify(body)

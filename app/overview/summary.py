@@ -10,6 +10,7 @@ from app.charts import count_by, daily_status_counts, per_day_by_status_chart, s
 from app.connections import registry
 from app.errors import PlatformError, Unavailable
 from app.fanout import Outcome
+from app.http import latest_answer_ms
 from app.platforms.records import Run, RunStatus, Schedule
 from app.platforms.registry import platform_name
 
@@ -65,6 +66,7 @@ class Digest:
     problems: tuple[str, ...] = ()
     stale_age: float | None = None
     token_expires: datetime | None = None
+    latency_ms: float | None = None  # the platform's latest answer when the digest was made
 
 
 def digest(name: str) -> Fetched[Digest]:
@@ -86,7 +88,7 @@ def digest(name: str) -> Fetched[Digest]:
             failures_24h=sum(1 for r in recent if r.status is RunStatus.FAILED) if data.runs is not None else None,
             per_day=daily_status_counts(runs), finished=finished["all"], succeeded=succeeded["all"],
             owners=Counter(s.owner for s in data.schedules or []), problems=data.problems,
-            stale_age=data.stale_age, token_expires=data.token_expires)
+            stale_age=data.stale_age, token_expires=data.token_expires, latency_ms=latest_answer_ms(name))
     return cached_read(name, OVERVIEW_DIGEST, build, timeout=30)
 
 
@@ -126,7 +128,7 @@ def tile(connection, outcome: Outcome[Fetched[Digest]]) -> Tile:
         problems = problems + (f"{fetched.stale.describe()} (showing figures {int(fetched.age_seconds)} s old)",)
         stale_age = fetched.age_seconds
     return Tile(connection.name, connection.platform, connection.title, connection.sandbox, True, problems,
-                outcome.latency_ms, stale_age, found.token_expires, found.active_schedules, found.runs_24h,
+                found.latency_ms, stale_age, found.token_expires, found.active_schedules, found.runs_24h,
                 found.failures_24h, digest=found)
 
 

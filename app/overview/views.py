@@ -1,22 +1,24 @@
 """The front page: every connection's tile, headline figures and charts across all of them."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import jsonify, render_template, request
 from flask_login import login_required
+from markupsafe import Markup
 
 from app.api.serialize import to_json
-from app.cache import Fetched
+from app.auth.roles import can
+from app.cache import Fetched, derived
+from app.connections import registry
 from app.exports import csv_response, json_response
-from app.overview import tables
+from app.fanout import gather
+from app.overview import bp, tables
 from app.overview.failing import failing_schedules
+from app.overview.summary import collect, digest, headline, now_utc, overview_charts, tile
 from app.overview.tables import CrossFilters
 from app.pagination import clamp_page, page_of, requested_per_page
 from app.platforms.records import RunStatus
-
-from app.connections import registry
-from app.fanout import gather
-from app.overview import bp
-from app.overview.summary import collect, digest, headline, now_utc, overview_charts, tile
 
 
 @bp.route("/")
@@ -52,28 +54,45 @@ READS = {
 TITLES = {"schedules": "All schedules", "runs": "All runs", "workflows": "All workflows"}
 
 
-def _everywhere(kind: str) -> tuple[list, list[str]]:
+@dataclass(frozen=True)
+class Gathered:
+    """One kind of record read from every connection: each connection's cached copy, and the problems met."""
+
+    parts: tuple[tuple[str, Fetched], ...]
+    problems: tuple[str, ...]
+
+    @property
+    def version(self) -> tuple[tuple[str, float], ...]:
+        """Which copies these are: what a filtered list made from them is valid for."""
+        return tuple((name, fetched.fetched_at) for name, fetched in self.parts)
+
+    def records(self) -> list:
+        return [record for _, fetched in self.parts for record in fetched.value]
+
+
+def _everywhere(kind: str) -> Gathered:
     """Every connection's records of one kind, read in parallel; problems name the connections that failed."""
     def read(name: str) -> Fetched | None:
         return READS[kind](registry().service(name))
     outcomes = gather([c.name for c in registry().all()], read)
-    records: list = []
+    parts: list[tuple[str, Fetched]] = []
     problems: list[str] = []
-    for outcome in outcomes.values():
+    for name, outcome in outcomes.items():
         if not outcome.ok:
             problems.append(outcome.error)
         elif outcome.value is not None:
-            records.extend(outcome.value.value)
+            parts.append((name, outcome.value))
             if outcome.value.stale is not None:
                 problems.append(f"{outcome.value.stale.describe()} (showing a copy "
                                 f"{int(outcome.value.age_seconds)} s old)")
-    return records, problems
+    return Gathered(tuple(parts), tuple(problems))
 
 
 def _table(kind: str):
-    records, problems = _everywhere(kind)
+    gathered = _everywhere(kind)
     filters = CrossFilters.from_args(kind, request.args)
-    shown = filters.apply(records)
+    shown = derived(f"all-{kind}:{filters!r}", gathered.version, lambda: filters.apply(gathered.records()))
+    problems = list(gathered.problems)
     export = request.args.get("export", "")
     if export == "csv":
         return csv_response(f"flightdeck-{kind}", tables.header(kind), tables.rows(kind, shown))
@@ -83,10 +102,18 @@ def _table(kind: str):
     page = page_of(shown, clamp_page(request.args.get("page")), requested_per_page())
     connections = registry().all()
     services = {c.name: registry().service(c.name) for c in connections}
+    operator = can("operator")
+    # The rows hold no per-viewer text beyond the Run buttons (times are turned into the viewer's zone
+    # in the browser), so one rendering serves every request for this page of this copy of the data.
+    rows = derived(f"all-{kind}:rows:{filters!r}:{page.page}:{page.per_page}:{operator}:{bool(problems)}",
+                   gathered.version, lambda: Markup(render_template(
+                       "overview/_rows.html", kind=kind, page=page, services=services, operator=operator,
+                       columns=tables.COLUMNS[kind], problems=problems)))
     return render_template(
         "overview/records.html", kind=kind, title=TITLES[kind], page=page, filters=filters, problems=problems,
-        columns=tables.COLUMNS[kind], services=services, platforms=sorted({c.platform for c in connections}),
-        connections=[c.name for c in connections], owners=tables.owners(records),
+        rows=rows, columns=tables.COLUMNS[kind], platforms=sorted({c.platform for c in connections}),
+        connections=[c.name for c in connections],
+        owners=derived(f"all-{kind}:owners", gathered.version, lambda: tables.owners(gathered.records())),
         statuses=[s.value for s in RunStatus])
 
 

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from app.audit import record_action
 from app.auth.roles import role_required
-from app.cache import Fetched, cached_read, invalidate_after_action
+from app.cache import Fetched, cached_read, derived, invalidate_after_action
 from app.charts import count_by, duration_trend, runs_per_day_by_outcome, runs_per_day_by_status, upcoming_per_hour
 from app.connections import service_or_404
 from app.errors import InvalidRequest, NotFound, PlatformError, RateLimited, TokenRejected, Unavailable
@@ -58,13 +58,15 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
         fetched = _fetch(svc.schedules, errors)
         everything = fetched.value if fetched else []
         filters = ScheduleFilters.from_args(request.args)
-        shown = filters.apply(everything)
+        version = fetched.fetched_at if fetched else None
+        shown = derived(f"{svc.name}:schedules:{filters!r}", version, lambda: filters.apply(everything))
         page = page_of(shown, clamp_page(request.args.get("page")), requested_per_page())
         charts = _schedule_charts(svc.name, fetched) if everything else {}
+        choices = derived(f"{svc.name}:schedule-choices", version, lambda: (
+            distinct(s.owner for s in everything), distinct(s.target.kind if s.target else None for s in everything)))
         return render_template(
             "platform/schedules.html", svc=svc, page=page, filters=filters, errors=errors, fetched=fetched,
-            owners=distinct(s.owner for s in everything),
-            target_kinds=distinct(s.target.kind if s.target else None for s in everything), charts=charts)
+            owners=choices[0], target_kinds=choices[1], charts=charts)
 
     @bp.route("/<connection>/schedules/<schedule_id>/toggle", methods=["GET", "POST"])
     @role_required("operator")
@@ -280,7 +282,7 @@ def _schedule_charts(connection: str, fetched: Fetched) -> dict[str, Any]:
         if len(set(kinds)) > 1:  # one bar saying "all of them" tells nobody anything
             charts["by_target"] = count_by(kinds, "schedules")
         return charts
-    return cached_read(connection, f"schedule-charts:{fetched.fetched_at}", build, keep_last_good=False).value
+    return derived(f"{connection}:schedule-charts", fetched.fetched_at, build)
 
 
 def _run_charts(svc: Any) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """LiveServer: an emulator app on 127.0.0.1 in a daemon thread, for tests and the dashboard's demo mode."""
 from __future__ import annotations
 
+import socket
 import threading
 
 from flask import Flask
@@ -52,3 +53,10 @@ class LiveServer:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now, for a server started in another process."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -2,9 +2,11 @@
 (function () {
   "use strict";
 
-  function timeFormat() {
-    // The zone the viewer chose (kept by the server in a cookie), else the browser's own.
-    var options = { year: "numeric", month: "short", day: "2-digit", hour: "2-digit", minute: "2-digit" };
+  function timeFormat(withYear) {
+    // The zone the viewer chose (kept by the server in a cookie), else the browser's own; a 24-hour
+    // clock, and the year only when it is not this one, so a time fits a table cell on one line.
+    var options = { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+    if (withYear) { options.year = "numeric"; }
     var zone = document.body.dataset.timezone;
     if (zone) { options.timeZone = zone; options.timeZoneName = "short"; }
     try { return new Intl.DateTimeFormat(undefined, options); } catch (e) { delete options.timeZone; }
@@ -20,10 +22,10 @@
   }
 
   function localiseTimes(root) {
-    var format = timeFormat();
+    var thisYear = timeFormat(false), otherYear = timeFormat(true), year = new Date().getFullYear();
     root.querySelectorAll("time[datetime]").forEach(function (el) {
       var when = new Date(el.getAttribute("datetime"));
-      if (!isNaN(when)) { el.textContent = format.format(when); }
+      if (!isNaN(when)) { el.textContent = (when.getFullYear() === year ? thisYear : otherYear).format(when); }
     });
   }
 

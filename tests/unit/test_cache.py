@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.cache import cached_read, invalidate
+from app.cache import DERIVED_SIZE, cached_read, derived, invalidate
 from app.errors import Unavailable
 from app.extensions import cache
 
@@ -55,3 +55,27 @@ def test_failure_without_a_good_copy_raises(ctx):
         raise Unavailable("c", "timed out")
     with pytest.raises(Unavailable):
         cached_read("c", "never", failing)
+
+
+def test_derived_value_is_built_once_per_version():
+    """Is a filtered list built once while its reads are unchanged, and again once they change?"""
+    builds = []
+
+    def build():
+        builds.append(1)
+        return ["sorted", len(builds)]
+    first = derived("test-derived:list", ("c", 1.0), build)
+    again = derived("test-derived:list", ("c", 1.0), build)
+    changed = derived("test-derived:list", ("c", 2.0), build)
+    assert again is first and changed == ["sorted", 2] and len(builds) == 2
+
+
+def test_derived_values_are_bounded():
+    """Are the least recently used derived values dropped, so memory stays bounded whatever users filter by?"""
+    for n in range(DERIVED_SIZE + 5):
+        derived(f"test-derived:bounded:{n}", 1, lambda: [n])
+    rebuilt = []
+    derived("test-derived:bounded:0", 1, lambda: rebuilt.append(1) or [0])
+    kept = []
+    derived(f"test-derived:bounded:{DERIVED_SIZE + 4}", 1, lambda: kept.append(1) or [])
+    assert rebuilt == [1] and kept == []

@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from tests.helpers import post_form
+
 
 def _rows(page: str) -> list[str]:
     body = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
@@ -88,3 +90,15 @@ def test_names_with_markup_are_escaped(mixed_client_as):
     """Is a schedule name holding a script tag shown as text in the all-schedules table?"""
     page = mixed_client_as("viewer").get("/schedules?q=script&per_page=200").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+
+
+def test_a_filtered_table_follows_an_action_at_once(mixed_client_as):
+    """After a schedule is disabled, does the same filtered table, already shown once, list it as disabled?"""
+    client = mixed_client_as("operator")
+    url = "/schedules?platform=server&enabled=no&export=json"
+    before = {item["id"] for item in client.get(url).get_json()["items"]}
+    enabled = client.get("/schedules?platform=server&enabled=yes&export=json").get_json()["items"][0]
+    assert enabled["id"] not in before
+    assert post_form(client, f"/server/server-main/schedules/{enabled['id']}/toggle").status_code == 302
+    after = {item["id"] for item in client.get(url).get_json()["items"]}
+    assert after == before | {enabled["id"]}

@@ -110,3 +110,12 @@ def test_a_run_started_here_shows_on_the_overview_at_once(mixed_app, viewer):
     after = int(re.search(r"<dt>Runs, 24 h</dt><dd>(\d+)</dd>", _tile(viewer.get("/").get_data(as_text=True),
                                                                       "aac-main")).group(1))
     assert after > before
+
+
+def test_tile_latency_is_the_platforms_not_the_cache(viewer, emulator):
+    """Does a tile show how long the platform took to answer, also when the page is served from cache?"""
+    emulator.faults(latency_ms={"*": 300})
+    first = _tile(viewer.get("/").get_data(as_text=True), "aac-main")
+    warm = _tile(viewer.get("/").get_data(as_text=True), "aac-main")
+    for tile in (first, warm):
+        assert int(re.search(r"(\d+) ms</span>", tile).group(1)) >= 300
