@@ -24,15 +24,18 @@ class ConnectionData:
     problems: tuple[str, ...] = ()
     stale_age: float | None = None
     token_expires: datetime | None = None
+    version: tuple[float | None, ...] = ()  # when each read was fetched: what values derived from these are valid for
 
 
-def _read(fetch, problems: list[str], ages: list[float]):
+def _read(fetch, problems: list[str], ages: list[float], stamps: list[float | None]):
     """A cached read whose failure is one more problem on the tile, not a failed page."""
     try:
         fetched: Fetched = fetch()
     except PlatformError as error:
         problems.append(error.describe())
+        stamps.append(None)
         return None
+    stamps.append(fetched.fetched_at)
     if fetched.stale is not None:
         problems.append(f"{fetched.stale.describe()} (showing a copy {int(fetched.age_seconds)} s old)")
         ages.append(fetched.age_seconds)
@@ -44,11 +47,19 @@ def collect(name: str) -> ConnectionData:
     svc = registry().service(name)
     problems: list[str] = []
     ages: list[float] = []
-    schedules = _read(svc.schedules, problems, ages) if svc.has_schedules else None
-    runs = _read(svc.recent_runs, problems, ages)
+    stamps: list[float | None] = []
+    schedules = _read(svc.schedules, problems, ages, stamps) if svc.has_schedules else None
+    runs = _read(svc.recent_runs, problems, ages, stamps)
     return ConnectionData(schedules=schedules, runs=runs, problems=tuple(dict.fromkeys(problems)),
-                          stale_age=max(ages) if ages else None, token_expires=svc.token_expires_at())
+                          stale_age=max(ages) if ages else None, token_expires=svc.token_expires_at(),
+                          version=tuple(stamps))
 
+
+
+def collected_version(outcomes: dict[str, Outcome[ConnectionData]]) -> tuple:
+    """Which copies a set of collected connections holds: what a value derived from all of them is valid for."""
+    return tuple((name, outcome.value.version if outcome.value is not None else None)
+                 for name, outcome in outcomes.items())
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from app.exports import csv_response, json_response
 from app.fanout import gather
 from app.overview import bp, tables
 from app.overview.failing import failing_schedules
-from app.overview.summary import collect, digest, headline, now_utc, overview_charts, tile
+from app.overview.summary import collect, collected_version, digest, headline, now_utc, overview_charts, tile
 from app.overview.tables import CrossFilters
 from app.pagination import clamp_page, page_of, requested_per_page
 from app.platforms.records import RunStatus
@@ -36,14 +36,15 @@ def index():
 def failing():
     connections = registry().all()
     outcomes = gather([c.name for c in connections], collect)
-    schedules = [s for o in outcomes.values() if o.value for s in o.value.schedules or []]
-    runs = [r for o in outcomes.values() if o.value for r in o.value.runs or []]
     problems = [o.error for o in outcomes.values() if not o.ok]
     problems += [p for o in outcomes.values() if o.value for p in o.value.problems]
-    found = failing_schedules(schedules, runs)
+    found = derived("failing", collected_version(outcomes), lambda: failing_schedules(
+        [s for o in outcomes.values() if o.value for s in o.value.schedules or []],
+        [r for o in outcomes.values() if o.value for r in o.value.runs or []]))
     services = {c.name: registry().service(c.name) for c in connections}
-    return render_template("overview/failing.html", failing=found, problems=problems, now=now_utc(),
-                           services=services)
+    page = page_of(found, clamp_page(request.args.get("page")), requested_per_page())
+    return render_template("overview/failing.html", page=page, problems=problems, now=now_utc(),
+                           services=services, operator=can("operator"))
 
 
 READS = {

@@ -119,3 +119,14 @@ def test_tile_latency_is_the_platforms_not_the_cache(viewer, emulator):
     warm = _tile(viewer.get("/").get_data(as_text=True), "aac-main")
     for tile in (first, warm):
         assert int(re.search(r"(\d+) ms</span>", tile).group(1)) >= 300
+
+
+def test_failing_now_is_paged(viewer):
+    """Is the failing list split into pages that together hold every failing schedule once?"""
+    first = viewer.get("/failing?per_page=5").get_data(as_text=True)
+    total = int(re.search(r"<span>\d+–\d+ of (\d+)</span>", first).group(1))
+    names = []
+    for number in range(1, (total + 4) // 5 + 1):
+        page = viewer.get(f"/failing?per_page=5&page={number}").get_data(as_text=True)
+        names += re.findall(r'<td class="name">([^<]+)<div', page)
+    assert total >= 1 and len(names) == total

@@ -100,3 +100,14 @@ def test_the_heatmap_zone_comes_from_the_query_and_nonsense_is_utc(viewer):
     """Is the heat map in the zone asked for, and an unknown zone UTC?"""
     assert "per weekday and hour in Europe/Berlin" in viewer.get("/upcoming?tz=Europe/Berlin").get_data(as_text=True)
     assert "per weekday and hour in UTC" in viewer.get("/upcoming?tz=Nowhere/Atlantis").get_data(as_text=True)
+
+
+def test_a_crowded_clash_lists_its_first_starts_and_counts_the_rest(viewer, monkeypatch):
+    """When a clash holds more starts than the page lists, are the rest counted instead of listed?"""
+    from app.overview import upcoming_views
+    monkeypatch.setattr(upcoming_views, "MEMBERS_SHOWN", 1)
+    page = viewer.get("/upcoming?range=7d").get_data(as_text=True)
+    assert re.search(r'<li class="muted small">and \d+ more starts</li>', page)
+    clashes = page.split('id="clashes-title"', 1)[1].split("</section>", 1)[0]
+    first_clash = clashes.split("<ul", 1)[1].split("</ul>", 1)[0]
+    assert first_clash.count("<a href=") == 1
