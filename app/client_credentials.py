@@ -5,8 +5,6 @@ import logging
 from datetime import timedelta
 
 from authlib.integrations.requests_client import OAuth2Session
-from sqlalchemy.exc import IntegrityError
-
 from app.connections import Connection
 from app.crypto import encrypt
 from app.errors import TokenRejected
@@ -14,7 +12,7 @@ from app.extensions import db
 from app.http import build_session
 from app.models import StoredToken, utcnow
 from app.platforms.records import TokenInfo
-from app.tokens import TokenSettings, call_token_endpoint, live_token
+from app.tokens import TokenSettings, call_token_endpoint, live_token, record_token_outcome, stored_token_row
 
 log = logging.getLogger(__name__)
 
@@ -63,22 +61,13 @@ class ClientCredentialsTokens:
 
     # --- internals -----------------------------------------------------------------------------
     def _row(self) -> StoredToken:
-        row = db.session.execute(db.select(StoredToken).filter_by(connection=self.connection.name)).scalar_one_or_none()
-        if row is None:
-            db.session.add(StoredToken(connection=self.connection.name, generation=0,
-                                       token_endpoint=self.token_endpoint))
-            try:
-                db.session.commit()
-            except IntegrityError:  # another worker created it first
-                db.session.rollback()
-            row = db.session.execute(db.select(StoredToken).filter_by(connection=self.connection.name)).scalar_one()
-        return row
+        return stored_token_row(self.connection.name, token_endpoint=self.token_endpoint)
 
     def _fetch(self, row: StoredToken, *, reason: str) -> str:
         name = self.connection.name
         secret = self.connection.secret(self.secret_key)
         if not self.client_id or not secret:
-            self._record(row, "rejected", "no client id or secret is configured")
+            record_token_outcome(row, "rejected", "no client id or secret is configured")
             raise TokenRejected(name, f"no client id or secret is configured. {self.how_to_fix}")
         session = build_session(OAuth2Session, client_id=self.client_id, client_secret=secret,
                                 token_endpoint_auth_method="client_secret_basic")
@@ -87,7 +76,7 @@ class ClientCredentialsTokens:
             token = call_token_endpoint(
                 name, lambda: session.fetch_token(self.token_endpoint, grant_type="client_credentials",
                                                   timeout=timeout),
-                lambda outcome, message: self._record(row, outcome, message),
+                lambda outcome, message: record_token_outcome(row, outcome, message),
                 refused="the key and secret were refused", how_to_fix=self.how_to_fix)
         finally:
             session.close()
@@ -101,8 +90,3 @@ class ClientCredentialsTokens:
         db.session.commit()
         log.info("fetched a client-credentials token for %s (%s)", name, reason)
         return token["access_token"]
-
-    def _record(self, row: StoredToken, outcome: str, message: str) -> None:
-        row = db.session.merge(row)
-        row.last_outcome, row.last_error = outcome, message
-        db.session.commit()

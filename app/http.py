@@ -154,11 +154,13 @@ class PlatformHttp:
         *,
         params: dict[str, Any] | None = None,
         json: Any = None,
+        data: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
         expect_json: bool = True,
         stream: bool = False,
     ) -> requests.Response:
-        """Send one request; reads are retried on 429/502/503/504, writes never are.
+        """Send one request (a JSON body, or `data` form-encoded); reads are retried on 429/502/503/504,
+        writes never are.
 
         Raises the PlatformError subclass matching the failure. After a 401 the authenticator
         may refresh its token once, and the request is sent again.
@@ -168,7 +170,7 @@ class PlatformHttp:
         recovered = False
         attempt = 0
         while True:
-            response = self._send(method, path, params=params, json=json, headers=headers, stream=stream)
+            response = self._send(method, path, params=params, json=json, data=data, headers=headers, stream=stream)
             if response.status_code == 401 and not recovered and self.authenticator is not None:
                 recovered = True
                 if self.authenticator.recover():

@@ -76,3 +76,15 @@ def walk_limit_offset(fetch: FetchPage, *, limit: int, max_items: int | None = N
             return
         if max_items is not None and offset >= max_items:
             return
+
+
+def walk_page_numbers(fetch: Callable[[int], tuple[Sequence[T], int | None]], *, max_pages: int = 1000) -> Iterator[T]:
+    """Yield every item of a page-numbered API whose answer says how many pages there are (Team Studio's
+    `pagination.total` counts pages); stops at that page, on an empty page, or at max_pages."""
+    page = 1
+    while page <= max_pages:
+        items, pages = fetch(page)
+        yield from items
+        if not items or pages is None or page >= pages:
+            return
+        page += 1

@@ -13,6 +13,7 @@ import requests
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.requests_client import OAuth2Session
 from filelock import FileLock
+from sqlalchemy.exc import IntegrityError
 
 from app.connections import Connection
 from app.crypto import decrypt, encrypt, fingerprint
@@ -41,6 +42,27 @@ class TokenSettings:
     lock_dir: Path
     refresh_margin: int
     http: HttpSettings
+
+
+def stored_token_row(connection: str, **defaults: Any) -> StoredToken:
+    """The connection's StoredToken row, created (with `defaults`) when there is none; safe when two
+    workers create it at once."""
+    row = db.session.execute(db.select(StoredToken).filter_by(connection=connection)).scalar_one_or_none()
+    if row is None:
+        db.session.add(StoredToken(connection=connection, generation=0, **defaults))
+        try:
+            db.session.commit()
+        except IntegrityError:  # another worker created it first
+            db.session.rollback()
+        row = db.session.execute(db.select(StoredToken).filter_by(connection=connection)).scalar_one()
+    return row
+
+
+def record_token_outcome(row: StoredToken, outcome: str, message: str | None) -> None:
+    """Keep the last outcome of getting a credential, for the token panel."""
+    row = db.session.merge(row)
+    row.last_outcome, row.last_error = outcome, message
+    db.session.commit()
 
 
 def live_token(row: StoredToken, margin_seconds: int) -> str | None:
@@ -180,7 +202,7 @@ class RotatingTokenManager:
                 return decrypt(row.access_token) or ""
             refresh_token = decrypt(row.refresh_token)
             if not refresh_token:
-                self._record_failure(row, "rejected", "no refresh token is stored")
+                record_token_outcome(row, "rejected", "no refresh token is stored")
                 raise TokenRejected(self.connection.name, "no refresh token: " + self.how_to_fix)
             endpoint = self._token_endpoint(row)
             token = self._call_token_endpoint(row, endpoint, refresh_token)
@@ -208,15 +230,11 @@ class RotatingTokenManager:
             return call_token_endpoint(
                 self.connection.name, lambda: client.refresh_token(endpoint, refresh_token=refresh_token,
                                                                    timeout=timeout),
-                lambda outcome, message: self._record_failure(row, outcome, message),
+                lambda outcome, message: record_token_outcome(row, outcome, message),
                 refused="the refresh token was refused", how_to_fix=self.how_to_fix)
         finally:
             client.close()
 
-    def _record_failure(self, row: StoredToken, outcome: str, message: str) -> None:
-        row.last_outcome = outcome
-        row.last_error = message
-        db.session.commit()
 
 
 class BearerAuthenticator:

@@ -32,8 +32,15 @@ def _server() -> Emulator:
     return Emulator(lambda seed, size: ServerBackend(seed=seed, size=size), server_blueprint)
 
 
+def _teamstudio() -> Emulator:
+    from sandbox.teamstudio.models import TeamStudioBackend
+    from sandbox.teamstudio.routes import teamstudio_blueprint
+
+    return Emulator(lambda seed, size: TeamStudioBackend(seed=seed, size=size), teamstudio_blueprint)
+
+
 # key -> loader, imported lazily so one emulator's import cost is paid only when it is used.
-EMULATORS: dict[str, Callable[[], Emulator]] = {"aac": _aac, "server": _server}
+EMULATORS: dict[str, Callable[[], Emulator]] = {"aac": _aac, "server": _server, "teamstudio": _teamstudio}
 
 
 def create_app(key: str, seed: int = 1, size: str = "small") -> Flask:

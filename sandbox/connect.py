@@ -51,8 +51,22 @@ api_secret_env = "SERVER_SANDBOX_API_SECRET"
 """, {"SERVER_SANDBOX_CLIENT_SECRET": minted["client_secret"], "SERVER_SANDBOX_API_SECRET": minted["api_secret"]}
 
 
+def _teamstudio(url: str, minted: dict) -> tuple[str, dict[str, str]]:
+    return f"""
+[[connection]]
+name = "teamstudio-sandbox"
+label = "Team Studio sandbox"
+platform = "teamstudio"
+sandbox = true
+base_url = "{url}"
+username = "{minted['username']}"
+password_env = "TEAMSTUDIO_SANDBOX_PASSWORD"
+""", {"TEAMSTUDIO_SANDBOX_PASSWORD": minted["password"]}
+
+
 # key -> (connection entry, secrets to export) from the emulator URL and what /_sandbox/tokens minted
-TEMPLATES: dict[str, Callable[[str, dict], tuple[str, dict[str, str]]]] = {"aac": _aac, "server": _server}
+TEMPLATES: dict[str, Callable[[str, dict], tuple[str, dict[str, str]]]] = {
+    "aac": _aac, "server": _server, "teamstudio": _teamstudio}
 
 
 def wait_until_up(url: str, seconds: float = 30.0) -> None:

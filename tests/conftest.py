@@ -74,6 +74,16 @@ def server_emulator(server_url: str) -> Iterator[Emulator]:
     yield from _controlled(server_url)
 
 
+@pytest.fixture(scope="session")
+def teamstudio_url() -> Iterator[str]:
+    yield from _serve("teamstudio")
+
+
+@pytest.fixture
+def teamstudio_emulator(teamstudio_url: str) -> Iterator[Emulator]:
+    yield from _controlled(teamstudio_url)
+
+
 SERVER_SHAPES = {
     # name: (uses Server API v3 on the Web API address, uses the OAuth1 subscription API on the gallery)
     "server-main": (True, True),
@@ -158,6 +168,21 @@ def server_app(tmp_path: Path, server_emulator: Emulator, monkeypatch: pytest.Mo
     minted = server_emulator.mint()
     blocks = [server_connection(name, server_emulator.url, minted, monkeypatch) for name in SERVER_SHAPES]
     yield build_app(tmp_path, "\n".join(blocks))
+
+
+def teamstudio_connection(name: str, url: str, minted: dict, monkeypatch: pytest.MonkeyPatch) -> str:
+    """One Team Studio connection block signing in as the minted service account; the password goes in the env."""
+    env = name.upper().replace("-", "_") + "_PASSWORD"
+    monkeypatch.setenv(env, minted["password"])
+    return (f'[[connection]]\nname = "{name}"\nplatform = "teamstudio"\nbase_url = "{url}"\n'
+            f'username = "{minted["username"]}"\npassword_env = "{env}"\n')
+
+
+@pytest.fixture
+def teamstudio_app(tmp_path: Path, teamstudio_emulator: Emulator, monkeypatch: pytest.MonkeyPatch):
+    """The app with one Team Studio connection against the Team Studio emulator."""
+    yield build_app(tmp_path, teamstudio_connection("ts-main", teamstudio_emulator.url, teamstudio_emulator.mint(),
+                                                    monkeypatch))
 
 
 @pytest.fixture

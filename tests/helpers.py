@@ -62,3 +62,11 @@ class Emulator:
 
     def state(self) -> dict:
         return requests.get(f"{self.url}/_sandbox/state", timeout=5).json()
+
+
+def audit_rows(app: Any, action: str) -> list:
+    """The audit events of one action, oldest first."""
+    from app.extensions import db
+    from app.models import AuditEvent
+    with app.app_context():
+        return db.session.execute(db.select(AuditEvent).filter_by(action=action).order_by(AuditEvent.id)).scalars().all()

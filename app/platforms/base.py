@@ -9,7 +9,7 @@ from app.connections import Connection
 from app.errors import NotSupported
 from app.http import Download, HttpSettings
 from app.pagination import Page, page_of
-from app.platforms.records import TokenInfo, Workflow
+from app.platforms.records import Run, TokenInfo, Workflow
 from app.tokens import TokenSettings
 
 
@@ -48,6 +48,17 @@ class PlatformService:
     REQUIRED_READS: ClassVar[tuple[str, ...]] = (
         "schedules", "schedule", "runs", "recent_runs", "run", "workflows", "workflow")
 
+    def page_of_recent_runs(self, *, page: int, per_page: int, status: str | None, target: str | None) -> Page[Run]:
+        """runs() for a platform without server-side run paging: one page of recent_runs(), filtered by status
+        and by a word of the target's name."""
+        items = self.recent_runs().value  # type: ignore[attr-defined]
+        if status:
+            items = [r for r in items if r.status.value == status]
+        if target:
+            needle = target.lower()
+            items = [r for r in items if r.target and needle in r.target.name.lower()]
+        return page_of(items, page, per_page)
+
     def search_workflows(self, query: str, kind: str, page: int, per_page: int) -> Page[Workflow]:
         """One page of runnable things whose name contains `query`; platforms with a search API override this."""
         query = query.lower()
@@ -65,6 +76,10 @@ class PlatformService:
 
     def set_schedule_enabled(self, schedule_id: str, enabled: bool) -> Any:
         raise self.not_supported("enabling or disabling schedules")
+
+    def cancel_run(self, run_id: str) -> None:
+        """Ask the platform to stop a running run (it may take a moment to end)."""
+        raise self.not_supported("stopping runs")
 
     def token_info(self) -> tuple[TokenInfo, ...]:
         """One entry per credential the connection uses (a platform may sign and hold tokens at once)."""

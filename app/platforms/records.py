@@ -182,6 +182,9 @@ class TokenInfo:
     how_to_fix: str = ""
     refreshable: bool = True
     note: str = ""
+    expiry_label: str = "Access token expires"
+    refreshed_label: str = "Last refresh"
+    unknown_expiry: str = "not fetched yet"  # what the panel says while expires_at is None
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ PLATFORMS: dict[str, tuple[str, str]] = {
     # key: (module path of the service class, display name)
     "aac": ("app.platforms.aac.service:AacService", "Alteryx Analytics Cloud"),
     "server": ("app.platforms.server.service:ServerService", "Alteryx Server"),
+    "teamstudio": ("app.platforms.teamstudio.service:TeamStudioService", "TIBCO Team Studio"),
 }
 PLATFORM_KEYS = tuple(PLATFORMS)
 

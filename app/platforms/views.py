@@ -118,6 +118,37 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
             abort(404, description=f"{connection} has no run {run_id!r}.")
         return render_template("platform/run_detail.html", svc=svc, run=run)
 
+    @bp.route("/<connection>/runs/<run_id>/stop", methods=["GET", "POST"])
+    @role_required("operator")
+    def run_stop(connection: str, run_id: str):
+        """Stop a running run, after a confirm step; audited whatever the platform answers."""
+        svc = service(connection)
+        if not svc.supports_cancel:
+            abort(404)
+        try:
+            run = svc.run(run_id)
+        except NotFound:
+            abort(404, description=f"{connection} has no run {run_id!r}.")
+        back = redirect(url_for(f"{platform}.run_detail", connection=connection, run_id=run_id))
+        if run.status.is_final:
+            flash(f"{svc.run_noun} {run_id} has already ended ({run.status.value}).", "info")
+            return back
+        form = ConfirmForm()
+        if form.validate_on_submit():
+            audit = dict(connection=connection, platform=platform, object_type="run", object_id=run_id)
+            try:
+                svc.cancel_run(run_id)
+            except PlatformError as error:
+                record_action("run_stop", outcome="failed", error=error.describe(), **audit)
+                flash(f"Could not stop {svc.run_noun.lower()} {run_id}: {error.describe()}", "error")
+            else:
+                invalidate_after_action(connection)
+                record_action("run_stop", outcome="ok", params={"target": run.target.name if run.target else ""},
+                              **audit)
+                flash(f"Asked {svc.display_name} to stop {svc.run_noun.lower()} {run_id}.", "success")
+            return back
+        return render_template("platform/confirm_stop.html", svc=svc, run=run, form=form)
+
     @bp.route("/<connection>/runs/<run_id>/status.json")
     @login_required
     def run_status(connection: str, run_id: str):

@@ -33,13 +33,18 @@ def _path_matches(prefix: str | None, path: str) -> bool:
 
 
 def drift_payload(payload: Any) -> Any:
-    """A plausible shape drift: lists move from "data" to "items", objects lose "id", bare strings get wrapped."""
+    """A plausible shape drift: lists move from "data" to "items", an envelope's "response" to "data", objects
+    lose "id", bare strings get wrapped."""
     def strip_id(item: Any) -> Any:
         return {k: v for k, v in item.items() if k != "id"} if isinstance(item, dict) else item
 
     if isinstance(payload, dict) and isinstance(payload.get("data"), list):
         rest = {k: v for k, v in payload.items() if k != "data"}
         return {"items": [strip_id(item) for item in payload["data"]], **rest}
+    if isinstance(payload, dict) and "response" in payload:  # Team Studio's envelope drifts to "data"
+        rest = {k: v for k, v in payload.items() if k != "response"}
+        inner = payload["response"]
+        return {"data": [strip_id(i) for i in inner] if isinstance(inner, list) else strip_id(inner), **rest}
     if isinstance(payload, dict):
         return strip_id(payload)
     if isinstance(payload, list):

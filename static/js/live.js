@@ -43,6 +43,8 @@
             section.dataset.final = "true";
             var spinner = section.querySelector("[data-live=spinner]");
             if (spinner) { spinner.remove(); }
+            var stop = section.querySelector("[data-live=stop]");
+            if (stop) { stop.remove(); }  // nothing left to stop
             note.hidden = false;
             note.textContent = "Run ended: " + run.status + ". Reload for the full details.";
             return;

@@ -6,18 +6,11 @@ import re
 
 import pytest
 
-from app.extensions import db
-from app.models import AuditEvent
-from tests.helpers import csrf_from, execution_id_from, post_form
+from tests.helpers import audit_rows, csrf_from, execution_id_from, post_form
 
 PAGES = ["/server/server-main/schedules", "/server/server-main/runs", "/server/server-main/workflows",
          "/server/server-main/token", "/server/server-legacy/workflows", "/server/server-legacy/runs",
          "/server/server-legacy/token"]
-
-
-def audit_rows(app, action: str) -> list[AuditEvent]:
-    with app.app_context():
-        return db.session.execute(db.select(AuditEvent).filter_by(action=action)).scalars().all()
 
 
 def _jobs(server_emulator) -> int:

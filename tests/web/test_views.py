@@ -4,15 +4,10 @@ from __future__ import annotations
 import pytest
 
 from app.extensions import db
-from app.models import AuditEvent, RunRecord
-from tests.helpers import csrf_from, execution_id_from, post_form
+from app.models import RunRecord
+from tests.helpers import audit_rows, csrf_from, execution_id_from, post_form
 
 PAGES = ["/", "/aac/aac-main/schedules", "/aac/aac-main/runs", "/aac/aac-main/workflows", "/aac/aac-main/token"]
-
-
-def audit_rows(app, action: str) -> list[AuditEvent]:
-    with app.app_context():
-        return db.session.execute(db.select(AuditEvent).filter_by(action=action)).scalars().all()
 
 
 @pytest.mark.parametrize("url", PAGES)

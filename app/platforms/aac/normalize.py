@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from app.platforms.aac.triggers import next_fire, parse_time, trigger_rule
+from app.platforms.aac.triggers import next_fire, trigger_rule
+from app.platforms.timestamps import parse_time
 from app.platforms.records import (
     Parameter, Run, RunStatus, Schedule, StatusChange, TargetRef, Trigger, Workflow,
 )

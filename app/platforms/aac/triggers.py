@@ -1,24 +1,13 @@
 """AAC triggers: each variant in words, as a cron rule, and its next fire time in its own time zone."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import lru_cache
-from typing import Any
 
 from app.platforms.cron import CronError, describe_cron, next_runs, quartz_to_cron
+from app.platforms.timestamps import parse_time
 
 WEEKDAYS = ["SUNDAY", "MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY"]
-
-
-def parse_time(value: Any) -> datetime | None:
-    """AAC timestamps are ISO-8601 with Z; anything unreadable is treated as absent."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 def _at(spec: dict) -> tuple[int, int]:

@@ -31,6 +31,7 @@ from app.platforms.records import (
     Workflow,
 )
 from app.platforms.server.iteration import Iteration, iana_zone
+from app.platforms.timestamps import parse_time
 
 STATUS_MAP = {"created": RunStatus.QUEUED, "queued": RunStatus.QUEUED, "running": RunStatus.RUNNING,
               "cancelled": RunStatus.CANCELED, "canceled": RunStatus.CANCELED}
@@ -52,21 +53,6 @@ class Names:
         if not user_id:
             return "—"
         return self.users.get(str(user_id), str(user_id))
-
-
-def parse_time(value: Any) -> datetime | None:
-    """Server's ISO strings ("2025-05-01T06:30:02.114Z"), as aware UTC datetimes."""
-    if not value or not isinstance(value, str):
-        return None
-    text = value.strip().replace("Z", "+00:00")
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if moment.tzinfo is None:  # Server documents every date-time as UTC
-        from datetime import timezone
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment
 
 
 def user_names(users: list[dict]) -> dict[str, str]:

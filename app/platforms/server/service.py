@@ -21,6 +21,7 @@ from app.platforms.server import normalize as norm
 from app.platforms.server.client import SubscriptionClient, V3Client, error_message
 from app.platforms.server.credentials import SignatureCheck
 from app.platforms.server.questions import V1_PRIORITIES, answers, priority_option, question_to_parameter
+from app.platforms.timestamps import parse_time
 from app.tokens import BearerAuthenticator
 
 SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -220,7 +221,7 @@ class ServerService(PlatformService):
             list_jobs = self.v3.workflow_jobs if self.v3 is not None else self.v1.workflow_jobs
             per_workflow = parallel_map(lambda workflow_id: list_jobs(workflow_id, limit=JOBS_PER_WORKFLOW),
                                         list(names.workflows), max_workers=8)
-            dated = [(norm.parse_time(s.get("createDate") or s.get("createDateTime")) or since, s)
+            dated = [(parse_time(s.get("createDate") or s.get("createDateTime")) or since, s)
                      for summaries in per_workflow for s in summaries]
             dated.sort(key=lambda pair: pair[0], reverse=True)
             wanted = [s for created, s in dated[:HISTORY_MAX] if created >= since]
@@ -237,13 +238,7 @@ class ServerService(PlatformService):
     def runs(self, *, page: int, per_page: int, status: str | None = None, target: str | None = None,
              kind: str | None = None) -> Page[Run]:
         """One page of recent jobs, newest first, filtered by status and workflow name."""
-        items = self.recent_runs().value
-        if status:
-            items = [r for r in items if r.status.value == status]
-        if target:
-            needle = target.lower()
-            items = [r for r in items if r.target and needle in r.target.name.lower()]
-        return page_of(items, page, per_page)
+        return self.page_of_recent_runs(page=page, per_page=per_page, status=status, target=target)
 
     def run(self, run_id: str) -> Run:
         """A job with messages and outputs; NotFound for an unknown id."""

@@ -1,0 +1,98 @@
+"""Team Studio pages: jobs as schedules, runs, workflows with variables, the run form, the session panel."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import PASSWORD
+from tests.helpers import audit_rows, login, post_form
+
+
+@pytest.fixture
+def client_as(teamstudio_app):
+    def make(role: str):
+        client = teamstudio_app.test_client()
+        assert login(client, role, PASSWORD).status_code == 302
+        return client
+    return make
+
+
+def _forest_id(client) -> str:
+    page = client.get("/teamstudio/ts-main/workflows?per_page=200").get_data(as_text=True)
+    return re.search(r'/teamstudio/ts-main/run/workflow/(\d+)"[^>]*>Run</a>', page.split("Random Forest", 1)[1]).group(1)
+
+
+@pytest.mark.parametrize("url", ["/teamstudio/ts-main/schedules", "/teamstudio/ts-main/runs",
+                                 "/teamstudio/ts-main/workflows", "/teamstudio/ts-main/token"])
+def test_every_page_answers_for_a_viewer(client_as, url):
+    """Does each Team Studio page render for a viewer without a banner?"""
+    response = client_as("viewer").get(url)
+    assert response.status_code == 200 and b"banner-error" not in response.data
+
+
+def test_jobs_show_their_interval_in_words(client_as):
+    """Are jobs listed as schedules with their interval in words?"""
+    page = client_as("viewer").get("/teamstudio/ts-main/schedules?per_page=200").get_data(as_text=True)
+    assert "on demand" in page and re.search(r"every (\d+ )?(hour|day|week|month)s?", page)
+
+
+def test_run_form_takes_variables_and_starts_one_run(client_as, teamstudio_app):
+    """Does the run form show the workflow's variables, start a run with the value given and audit it?"""
+    client = client_as("operator")
+    forest = _forest_id(client)
+    form = client.get(f"/teamstudio/ts-main/run/workflow/{forest}").get_data(as_text=True)
+    assert "@n_trees" in form
+    response = post_form(client, f"/teamstudio/ts-main/run/workflow/{forest}", **{"param-@n_trees": "25"})
+    assert response.status_code == 302 and "/teamstudio/ts-main/runs/" in response.headers["Location"]
+    (event,) = audit_rows(teamstudio_app, "run_start")
+    assert '"@n_trees": "25"' in event.params and event.outcome == "ok"
+    detail = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "running" in detail
+
+
+def test_the_session_panel_names_the_account(client_as):
+    """Does the session panel name the service account and offer a renewal, without the password?"""
+    page = client_as("operator").get("/teamstudio/ts-main/token").get_data(as_text=True)
+    assert "flightdeck-svc" in page and "Refresh now" in page and "pw-flightdeck" not in page
+
+
+def test_a_viewer_cannot_run(client_as):
+    """Is a viewer refused the run form with 403?"""
+    assert client_as("viewer").get("/teamstudio/ts-main/run/workflow/1").status_code == 403
+
+
+@pytest.mark.parametrize("url", ["/teamstudio/ts-main/schedules", "/teamstudio/ts-main/workflows",
+                                 "/teamstudio/ts-main/runs"])
+def test_a_failing_platform_is_a_banner(client_as, teamstudio_emulator, url):
+    """When Team Studio answers 500, does the page still render, naming the failure?"""
+    teamstudio_emulator.faults(fail_next={"count": 200, "status": 500})
+    response = client_as("viewer").get(url)
+    assert response.status_code == 200 and b"banner-error" in response.data and b"server error (500)" in response.data
+
+
+def test_unknown_runs_and_workflows_are_404_pages(client_as):
+    """Are an unknown run and an unknown workflow 404 pages?"""
+    client = client_as("operator")
+    assert client.get("/teamstudio/ts-main/runs/1.no-such-process").status_code == 404
+    assert client.get("/teamstudio/ts-main/run/workflow/99999").status_code == 404
+
+
+def test_stop_asks_first_then_stops_and_audits(client_as, teamstudio_app, teamstudio_emulator):
+    """Does Stop confirm, then stop the process (ending canceled) and write an audit event?"""
+    client = client_as("operator")
+    forest = _forest_id(client)
+    started = post_form(client, f"/teamstudio/ts-main/run/workflow/{forest}")
+    run_url = started.headers["Location"].split("?")[0]
+    assert "/stop" in client.get(run_url).get_data(as_text=True)
+    assert b"Stop run</button>" in client.get(run_url + "/stop").data
+    assert post_form(client, run_url + "/stop").status_code == 302
+    (event,) = audit_rows(teamstudio_app, "run_stop")
+    assert event.outcome == "ok"
+    teamstudio_emulator.advance(3600)
+    assert "canceled" in client.get(run_url).get_data(as_text=True)
+
+
+def test_a_viewer_cannot_stop(client_as):
+    """Is a viewer refused the stop route?"""
+    assert client_as("viewer").post("/teamstudio/ts-main/runs/1.x/stop").status_code in (400, 403)
