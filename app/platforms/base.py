@@ -77,6 +77,10 @@ class PlatformService:
     def set_schedule_enabled(self, schedule_id: str, enabled: bool) -> Any:
         raise self.not_supported("enabling or disabling schedules")
 
+    def run_links(self, run: Run) -> list[tuple[str, str]]:
+        """(label, URL) of pages beside the run page that the platform offers for this run."""
+        return []
+
     def cancel_run(self, run_id: str) -> None:
         """Ask the platform to stop a running run (it may take a moment to end)."""
         raise self.not_supported("stopping runs")

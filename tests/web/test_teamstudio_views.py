@@ -96,3 +96,53 @@ def test_stop_asks_first_then_stops_and_audits(client_as, teamstudio_app, teamst
 def test_a_viewer_cannot_stop(client_as):
     """Is a viewer refused the stop route?"""
     assert client_as("viewer").post("/teamstudio/ts-main/runs/1.x/stop").status_code in (400, 403)
+
+
+def _finished_forest_run(client, teamstudio_emulator, trees: str = "50") -> str:
+    forest = _forest_id(client)
+    started = post_form(client, f"/teamstudio/ts-main/run/workflow/{forest}", **{"param-@n_trees": trees})
+    teamstudio_emulator.advance(3600)
+    return started.headers["Location"].split("?")[0]
+
+
+def test_results_page_shows_outputs_in_order_as_tables_and_the_log(client_as, teamstudio_emulator):
+    """Does a finished run link to its results: metadata, each operator's output in order, tables, the log?"""
+    client = client_as("operator")
+    run_url = _finished_forest_run(client, teamstudio_emulator, "25")
+    assert run_url + "/results" in client.get(run_url).get_data(as_text=True)
+    page = client.get(run_url + "/results").get_data(as_text=True)
+    titles = re.findall(r"<h3>\d+\. ([^<]+)</h3>", page)
+    assert "Alpine Forest Classification" in titles and "Confusion Matrix" in titles
+    assert titles.index("Alpine Forest Classification") < titles.index("Confusion Matrix")
+    assert "<th scope=\"col\">Average over All Trees</th>" in page and ">25<" in page
+    assert "Operators processed" in page and "started" in page.lower()
+
+
+def test_raw_results_download_is_the_decoded_json(client_as, teamstudio_emulator):
+    """Is the raw results download an attachment holding flowMetaInfo, logs and outputs?"""
+    client = client_as("operator")
+    run_url = _finished_forest_run(client, teamstudio_emulator)
+    response = client.get(run_url + "/results.json")
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert {"flowMetaInfo", "logs", "outputs"} <= set(response.get_json())
+
+
+def test_a_failed_run_names_the_failing_operator(client_as, teamstudio_emulator):
+    """Does the results page of the always-failing workflow show the error and the operator that failed?"""
+    client = client_as("operator")
+    page = client.get("/teamstudio/ts-main/workflows?per_page=200").get_data(as_text=True)
+    workflow = re.search(r'/teamstudio/ts-main/run/workflow/(\d+)"[^>]*>Run</a>',
+                         page.split("Nightly Fraud Features", 1)[1]).group(1)
+    started = post_form(client, f"/teamstudio/ts-main/run/workflow/{workflow}")
+    teamstudio_emulator.advance(3600)
+    results = client.get(started.headers["Location"].split("?")[0] + "/results").get_data(as_text=True)
+    assert "badge-failed" in results and "Join Transactions" in results.split("<h2>Errors</h2>", 1)[1]
+
+
+def test_results_of_a_running_or_unknown_run_are_404(client_as):
+    """Is the results page of a run still going, or of no run, a 404 page?"""
+    client = client_as("operator")
+    forest = _forest_id(client)
+    running = post_form(client, f"/teamstudio/ts-main/run/workflow/{forest}").headers["Location"].split("?")[0]
+    assert client.get(running + "/results").status_code == 404
+    assert client.get("/teamstudio/ts-main/runs/1.nope/results").status_code == 404

@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask import url_for
+
 from app.cache import Fetched, cached_read, invalidate
 from app.concurrency import parallel_map
 from app.connections import Connection
@@ -143,8 +145,27 @@ class TeamStudioService(PlatformService):
         meta = self.client.query(process_id)
         if meta is not None:
             return norm.running_run(run_id, TargetRef("workflow", workflow_id, workflow_id), meta, self.name, who)
-        return norm.normalize_results(self.client.results(workflow_id, process_id), run_id, self.name, self.ui_url,
+        return norm.normalize_results(self._raw_results(workflow_id, process_id), run_id, self.name, self.ui_url,
                                       who)
+
+    def _raw_results(self, workflow_id: str, process_id: str) -> dict:
+        """A finished process's results, decoded; they never change, so they are kept for a day."""
+        return cached_read(self.name, f"results:{process_id}", lambda: self.client.results(workflow_id, process_id),
+                           timeout=FINISHED_RUN_CACHE, keep_last_good=False).value
+
+    def results(self, run_id: str) -> tuple[Run, dict]:
+        """The run and its decoded results; NotFound while it runs or when it saved none."""
+        run = self.run(run_id)
+        if not run.status.is_final:
+            raise NotFound(self.name, f"run {run_id} is still {run.platform_status}: its results come when it ends")
+        workflow_id, process_id = RUN_ID.match(run_id).groups()  # type: ignore[union-attr]
+        return run, self._raw_results(workflow_id, process_id)
+
+    def run_links(self, run: Run) -> list[tuple[str, str]]:
+        """The results page of a finished run."""
+        if not run.status.is_final:
+            return []
+        return [("Results: operator outputs and log", url_for("teamstudio.results", connection=self.name, run_id=run.id))]
 
     def start_run(self, kind: str, target_id: str, params: dict[str, str], execution_id: str,
                   options: dict[str, str] | None = None) -> str | None:
