@@ -21,6 +21,7 @@ class PlatformService:
     supports_run: ClassVar[bool] = False
     supports_cancel: ClassVar[bool] = False
     supports_schedule_toggle: ClassVar[bool] = False
+    supports_schedule_run_now: ClassVar[bool] = False  # the schedule itself can be fired now (Team Studio jobs)
     supports_token_refresh: ClassVar[bool] = False
     supports_output_download: ClassVar[bool] = False
     workflow_kinds: ClassVar[tuple[str, ...]] = ("workflow",)  # what the workflows page can filter on
@@ -80,6 +81,10 @@ class PlatformService:
     def run_links(self, run: Run) -> list[tuple[str, str]]:
         """(label, URL) of pages beside the run page that the platform offers for this run."""
         return []
+
+    def run_schedule_now(self, schedule_id: str) -> None:
+        """Fire the schedule now, whatever its timing (every task it holds runs)."""
+        raise self.not_supported("running schedules now")
 
     def cancel_run(self, run_id: str) -> None:
         """Ask the platform to stop a running run (it may take a moment to end)."""

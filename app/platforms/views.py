@@ -93,6 +93,29 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
             return redirect(url_for(f"{platform}.schedules", connection=connection))
         return render_template("platform/confirm_toggle.html", svc=svc, schedule=schedule, enable=enable, form=form)
 
+    @bp.route("/<connection>/schedules/<schedule_id>/run-now", methods=["GET", "POST"])
+    @role_required("operator")
+    def schedule_run_now(connection: str, schedule_id: str):
+        """Fire a schedule now, after a confirm step; audited whatever the platform answers."""
+        svc = service(connection)
+        if not svc.supports_schedule_run_now:
+            abort(404)
+        schedule = svc.schedule(schedule_id)
+        form = ConfirmForm()
+        if form.validate_on_submit():
+            audit = dict(connection=connection, platform=platform, object_type="schedule", object_id=schedule_id)
+            try:
+                svc.run_schedule_now(schedule_id)
+            except PlatformError as error:
+                record_action("schedule_run_now", outcome="failed", error=error.describe(), **audit)
+                flash(f"Could not run {schedule.name}: {error.describe()}", "error")
+            else:
+                invalidate_after_action(connection)
+                record_action("schedule_run_now", outcome="ok", params={"name": schedule.name}, **audit)
+                flash(f"{schedule.name} is running now; its runs appear under {svc.runs_heading}.", "success")
+            return redirect(url_for(f"{platform}.schedules", connection=connection))
+        return render_template("platform/confirm_run_now.html", svc=svc, schedule=schedule, form=form)
+
     @bp.route("/<connection>/runs")
     @login_required
     def runs(connection: str):

@@ -146,3 +146,35 @@ def test_results_of_a_running_or_unknown_run_are_404(client_as):
     running = post_form(client, f"/teamstudio/ts-main/run/workflow/{forest}").headers["Location"].split("?")[0]
     assert client.get(running + "/results").status_code == 404
     assert client.get("/teamstudio/ts-main/runs/1.nope/results").status_code == 404
+
+
+def test_json_api_serves_team_studio_like_the_others(client_as):
+    """Do the JSON API's schedules, runs and run routes answer Team Studio's normalised records?"""
+    client = client_as("viewer")
+    schedules = client.get("/api/v1/teamstudio/ts-main/schedules?per_page=5").get_json()
+    assert schedules["total"] > 5 and len(schedules["items"]) == 5 and schedules["items"][0]["platform"] == "teamstudio"
+    runs = client.get("/api/v1/teamstudio/ts-main/runs").get_json()
+    assert runs["items"] and runs["items"][0]["id"].count(".") == 1
+    one = client.get(f"/api/v1/teamstudio/ts-main/runs/{runs['items'][0]['id']}").get_json()
+    assert one["status"] in ("succeeded", "failed", "canceled", "running")
+    assert client.get("/api/v1/teamstudio/ts-main/runs/1.nope").status_code == 404
+
+
+def test_run_job_now_asks_first_then_starts_its_tasks(client_as, teamstudio_app):
+    """Does Run now on a job confirm, start the job's workflow runs, and audit it?"""
+    client = client_as("operator")
+    page = client.get("/teamstudio/ts-main/schedules?per_page=200").get_data(as_text=True)
+    run_now = re.search(r'href="(/teamstudio/ts-main/schedules/(\d+)/run-now)"', page)
+    before = client.get("/api/v1/teamstudio/ts-main/runs?per_page=200").get_json()["total"]
+    assert b"Run now</button>" in client.get(run_now.group(1)).data
+    assert post_form(client, run_now.group(1)).status_code == 302
+    (event,) = audit_rows(teamstudio_app, "schedule_run_now")
+    assert event.outcome == "ok" and event.object_id == run_now.group(2)
+    after = client.get("/api/v1/teamstudio/ts-main/runs?per_page=200").get_json()
+    assert after["total"] >= before and any(r["status"] == "running" for r in after["items"])
+
+
+def test_run_now_is_for_operators_and_known_jobs(client_as):
+    """Is Run now refused to viewers, and a 404 for an unknown job?"""
+    assert client_as("viewer").get("/teamstudio/ts-main/schedules/1/run-now").status_code == 403
+    assert client_as("operator").get("/teamstudio/ts-main/schedules/99999/run-now").status_code == 404

@@ -38,6 +38,7 @@ class TeamStudioService(PlatformService):
     display_name = "TIBCO Team Studio"
     supports_run = True
     supports_cancel = True
+    supports_schedule_run_now = True
     supports_token_refresh = True
 
     def __init__(self, connection: Connection, config: Any) -> None:
@@ -88,6 +89,12 @@ class TeamStudioService(PlatformService):
         if found is None:
             raise NotFound(self.name, f"no job {schedule_id}")
         return found
+
+    def run_schedule_now(self, schedule_id: str) -> None:
+        """Run the job now (POST /api/jobs/{id}/run); its workflow tasks start as engine processes."""
+        self.schedule(schedule_id)  # NotFound for an unknown job, before anything is sent
+        self.client.run_job(schedule_id)
+        invalidate(self.name, "jobs", "schedules", "recent_runs")
 
     # --- runs (engine processes) -------------------------------------------------------------------------
     def _known_processes(self) -> list[tuple[str, str, str]]:
