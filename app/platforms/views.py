@@ -38,6 +38,21 @@ def _fetch(call: Any, errors: list[PlatformError]) -> Any:
     return result
 
 
+def _confirmed_action(action: str, call: Any, *, audit: dict[str, Any], params: dict[str, Any] | None,
+                      done: str, failed: str) -> None:
+    """Carry out an operator's confirmed action: audited and flashed whatever the platform answers, and the
+    connection's overview figures dropped when it worked."""
+    try:
+        call()
+    except PlatformError as error:
+        record_action(action, outcome="failed", error=error.describe(), **audit)
+        flash(f"{failed}: {error.describe()}", "error")
+    else:
+        invalidate_after_action(audit["connection"])
+        record_action(action, outcome="ok", params=params, **audit)
+        flash(done, "success")
+
+
 def add_standard_routes(bp: Blueprint, platform: str) -> None:
     """Register the shared pages on a platform blueprint whose url_prefix is /<platform>."""
 
@@ -78,18 +93,11 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
         form = ConfirmForm()
         enable = not schedule.enabled
         if form.validate_on_submit():
-            action = "schedule_enable" if enable else "schedule_disable"
-            try:
-                svc.set_schedule_enabled(schedule_id, enable)
-            except PlatformError as error:
-                record_action(action, outcome="failed", connection=connection, platform=platform,
-                              object_type="schedule", object_id=schedule_id, error=error.describe())
-                flash(f"Could not {'enable' if enable else 'disable'} {schedule.name}: {error.describe()}", "error")
-            else:
-                invalidate_after_action(connection)
-                record_action(action, outcome="ok", connection=connection, platform=platform,
-                              object_type="schedule", object_id=schedule_id, params={"name": schedule.name})
-                flash(f"{schedule.name} is now {'enabled' if enable else 'disabled'}.", "success")
+            _confirmed_action(
+                "schedule_enable" if enable else "schedule_disable", lambda: svc.set_schedule_enabled(schedule_id, enable),
+                audit=dict(connection=connection, platform=platform, object_type="schedule", object_id=schedule_id),
+                params={"name": schedule.name}, done=f"{schedule.name} is now {'enabled' if enable else 'disabled'}.",
+                failed=f"Could not {'enable' if enable else 'disable'} {schedule.name}")
             return redirect(url_for(f"{platform}.schedules", connection=connection))
         return render_template("platform/confirm_toggle.html", svc=svc, schedule=schedule, enable=enable, form=form)
 
@@ -103,16 +111,11 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
         schedule = svc.schedule(schedule_id)
         form = ConfirmForm()
         if form.validate_on_submit():
-            audit = dict(connection=connection, platform=platform, object_type="schedule", object_id=schedule_id)
-            try:
-                svc.run_schedule_now(schedule_id)
-            except PlatformError as error:
-                record_action("schedule_run_now", outcome="failed", error=error.describe(), **audit)
-                flash(f"Could not run {schedule.name}: {error.describe()}", "error")
-            else:
-                invalidate_after_action(connection)
-                record_action("schedule_run_now", outcome="ok", params={"name": schedule.name}, **audit)
-                flash(f"{schedule.name} is running now; its runs appear under {svc.runs_heading}.", "success")
+            _confirmed_action(
+                "schedule_run_now", lambda: svc.run_schedule_now(schedule_id),
+                audit=dict(connection=connection, platform=platform, object_type="schedule", object_id=schedule_id),
+                params={"name": schedule.name}, failed=f"Could not run {schedule.name}",
+                done=f"{schedule.name} is running now; its runs appear under {svc.runs_heading}.")
             return redirect(url_for(f"{platform}.schedules", connection=connection))
         return render_template("platform/confirm_run_now.html", svc=svc, schedule=schedule, form=form)
 
@@ -158,17 +161,12 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
             return back
         form = ConfirmForm()
         if form.validate_on_submit():
-            audit = dict(connection=connection, platform=platform, object_type="run", object_id=run_id)
-            try:
-                svc.cancel_run(run_id)
-            except PlatformError as error:
-                record_action("run_stop", outcome="failed", error=error.describe(), **audit)
-                flash(f"Could not stop {svc.run_noun.lower()} {run_id}: {error.describe()}", "error")
-            else:
-                invalidate_after_action(connection)
-                record_action("run_stop", outcome="ok", params={"target": run.target.name if run.target else ""},
-                              **audit)
-                flash(f"Asked {svc.display_name} to stop {svc.run_noun.lower()} {run_id}.", "success")
+            _confirmed_action(
+                "run_stop", lambda: svc.cancel_run(run_id),
+                audit=dict(connection=connection, platform=platform, object_type="run", object_id=run_id),
+                params={"target": run.target.name if run.target else ""},
+                done=f"Asked {svc.display_name} to stop {svc.run_noun.lower()} {run_id}.",
+                failed=f"Could not stop {svc.run_noun.lower()} {run_id}")
             return back
         return render_template("platform/confirm_stop.html", svc=svc, run=run, form=form)
 

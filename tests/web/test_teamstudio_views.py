@@ -178,3 +178,18 @@ def test_run_now_is_for_operators_and_known_jobs(client_as):
     """Is Run now refused to viewers, and a 404 for an unknown job?"""
     assert client_as("viewer").get("/teamstudio/ts-main/schedules/1/run-now").status_code == 403
     assert client_as("operator").get("/teamstudio/ts-main/schedules/99999/run-now").status_code == 404
+
+
+def test_a_refused_action_is_flashed_and_audited_as_failed(client_as, teamstudio_app, teamstudio_emulator):
+    """When the platform fails the Run now call, does the page say so, and the audit record it as failed?"""
+    client = client_as("operator")
+    page = client.get("/teamstudio/ts-main/schedules?per_page=200").get_data(as_text=True)
+    run_now = re.search(r'href="(/teamstudio/ts-main/schedules/\d+/run-now)"', page).group(1)
+    form_page = client.get(run_now)
+    assert form_page.status_code == 200
+    teamstudio_emulator.faults(fail_next={"count": 5, "status": 503})
+    response = post_form(client, run_now)
+    assert response.status_code == 302
+    (event,) = audit_rows(teamstudio_app, "schedule_run_now")
+    assert event.outcome == "failed" and "503" in event.error
+    assert "Could not run" in client.get(response.headers["Location"]).get_data(as_text=True)
