@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from enum import Enum
 from typing import Any
 
@@ -115,6 +115,13 @@ class Run:
         if self.finished is None:
             return None
         return self.finished - self.started
+
+    @property
+    def elapsed(self) -> timedelta | None:
+        """How long it has been going: its duration once finished, the time since it started while it runs."""
+        if self.started is None:
+            return None
+        return (self.finished or datetime.now(timezone.utc)) - self.started
 
 
 @dataclass(frozen=True)

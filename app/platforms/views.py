@@ -179,7 +179,7 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
                         "final": run.status.is_final,
                         "started": run.started.isoformat() if run.started else None,
                         "finished": run.finished.isoformat() if run.finished else None,
-                        "duration": duration_text(run.duration),
+                        "duration": duration_text(run.elapsed),
                         "errors": list(run.errors)})
 
     @bp.route("/<connection>/runs/<run_id>/outputs/<output_id>")

@@ -193,3 +193,15 @@ def test_a_refused_action_is_flashed_and_audited_as_failed(client_as, teamstudio
     (event,) = audit_rows(teamstudio_app, "schedule_run_now")
     assert event.outcome == "failed" and "503" in event.error
     assert "Could not run" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_running_run_shows_its_workflow_who_started_it_and_the_time_elapsed(client_as):
+    """While the engine names only ids, does the run page still show the workflow's name, the start and elapsed?"""
+    client = client_as("operator")
+    started = post_form(client, f"/teamstudio/ts-main/run/workflow/{_forest_id(client)}")
+    run_url = started.headers["Location"].split("?")[0]
+    page = client.get(run_url).get_data(as_text=True)
+    assert "Random Forest Parameter Search" in page and "operator via Flightdeck" in page
+    assert "<dt>Elapsed</dt>" in page
+    status = client.get(run_url + "/status.json").get_json()
+    assert status["final"] is False and status["started"] and status["duration"] != "—"

@@ -95,12 +95,15 @@ def normalize_job(raw: dict, connection: str, ui: str) -> Schedule:
         link=f"{ui}/#/workspaces/{workspace.get('id')}/jobs/{raw['id']}", comment=str(raw.get("description") or ""))
 
 
-def running_run(run_id: str, target: TargetRef, meta: dict, connection: str, triggered_by: str) -> Run:
-    """A process the engine still reports on (its query answers JSON); its start is in the results later."""
+def running_run(run_id: str, target: TargetRef, meta: dict, connection: str, triggered_by: str,
+                started: datetime | None = None) -> Run:
+    """A process the engine still reports on (its query answers JSON); the engine gives its start only in the
+    results, so `started` is when Flightdeck started it, where it did."""
     state = str(meta.get("state") or "")
     return Run(connection=connection, platform=PLATFORM, id=run_id, target=target,
                status=RunStatus.RUNNING if state in RUNNING_STATES else RunStatus.UNKNOWN,
-               platform_status=state or "unknown", started=None, finished=None, triggered_by=triggered_by or "—")
+               platform_status=state or "unknown", started=started, finished=None, created=started,
+               triggered_by=triggered_by or "—")
 
 
 def normalize_results(results: dict, run_id: str, connection: str, ui: str, triggered_by: str = "") -> Run:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 from flask import url_for
@@ -9,7 +10,7 @@ from flask import url_for
 from app.cache import Fetched, cached_read, invalidate
 from app.concurrency import parallel_map
 from app.connections import Connection
-from app.errors import InvalidRequest, NotFound
+from app.errors import InvalidRequest, NotFound, PlatformError
 from app.extensions import db
 from app.http import PlatformHttp
 from app.models import RunRecord
@@ -151,9 +152,24 @@ class TeamStudioService(PlatformService):
         run_id = run_id_of(workflow_id, process_id)
         meta = self.client.query(process_id)
         if meta is not None:
-            return norm.running_run(run_id, TargetRef("workflow", workflow_id, workflow_id), meta, self.name, who)
+            started, started_by = self._started_here(run_id)
+            return norm.running_run(run_id, TargetRef("workflow", workflow_id, self._workflow_name(workflow_id)), meta,
+                                    self.name, who or started_by, started)
         return norm.normalize_results(self._raw_results(workflow_id, process_id), run_id, self.name, self.ui_url,
                                       who)
+
+    def _workflow_name(self, workflow_id: str) -> str:
+        """The workflow's name from the cached workfile list (a running process names only its id)."""
+        try:
+            return next((w.name for w in self.workflows().value if w.id == workflow_id), workflow_id)
+        except PlatformError:
+            return workflow_id
+
+    def _started_here(self, run_id: str) -> tuple[datetime | None, str]:
+        """When and by whom a run was started from Flightdeck, where it was: the engine says neither until
+        the results exist."""
+        record = db.session.execute(db.select(RunRecord).filter_by(connection=self.name, run_id=run_id)).scalar_one_or_none()
+        return (record.started_at, f"{record.username} via Flightdeck") if record else (None, "")
 
     def _raw_results(self, workflow_id: str, process_id: str) -> dict:
         """A finished process's results, decoded; they never change, so they are kept for a day."""
