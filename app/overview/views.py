@@ -106,6 +106,8 @@ def _table(kind: str):
     operator = can("operator")
     # The rows hold no per-viewer text beyond the Run buttons (times are turned into the viewer's zone
     # in the browser), so one rendering serves every request for this page of this copy of the data.
+    # Markup only marks the finished fragment as HTML: _rows.html is autoescaped like every template, so
+    # the platform's names in it are already escaped (test_names_with_markup_are_escaped).
     rows = derived(f"all-{kind}:rows:{filters!r}:{page.page}:{page.per_page}:{operator}:{bool(problems)}",
                    gathered.version, lambda: Markup(render_template(
                        "overview/_rows.html", kind=kind, page=page, services=services, operator=operator,

@@ -22,6 +22,7 @@ class PlatformService:
     supports_cancel: ClassVar[bool] = False
     supports_schedule_toggle: ClassVar[bool] = False
     supports_schedule_run_now: ClassVar[bool] = False  # the schedule itself can be fired now (Team Studio jobs)
+    supports_run_results: ClassVar[bool] = False  # a finished run has a results page (the blueprint's `results`)
     supports_token_refresh: ClassVar[bool] = False
     supports_output_download: ClassVar[bool] = False
     workflow_kinds: ClassVar[tuple[str, ...]] = ("workflow",)  # what the workflows page can filter on
@@ -77,10 +78,6 @@ class PlatformService:
 
     def set_schedule_enabled(self, schedule_id: str, enabled: bool) -> Any:
         raise self.not_supported("enabling or disabling schedules")
-
-    def run_links(self, run: Run) -> list[tuple[str, str]]:
-        """(label, URL) of pages beside the run page that the platform offers for this run."""
-        return []
 
     def run_schedule_now(self, schedule_id: str) -> None:
         """Fire the schedule now, whatever its timing (every task it holds runs)."""

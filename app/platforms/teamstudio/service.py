@@ -5,8 +5,6 @@ import re
 from datetime import datetime
 from typing import Any
 
-from flask import url_for
-
 from app.cache import Fetched, cached_read, invalidate
 from app.concurrency import parallel_map
 from app.connections import Connection
@@ -40,6 +38,7 @@ class TeamStudioService(PlatformService):
     supports_run = True
     supports_cancel = True
     supports_schedule_run_now = True
+    supports_run_results = True
     supports_token_refresh = True
 
     def __init__(self, connection: Connection, config: Any) -> None:
@@ -72,7 +71,9 @@ class TeamStudioService(PlatformService):
     def workflow(self, kind: str, target_id: str) -> Workflow:
         """One workfile with its variables; NotFound for an unknown id."""
         self._require_numeric(target_id, "workfile")
-        return norm.normalize_workflow(self.client.workfile(target_id), self.name, self.ui_url)
+        # kept a minute: the run form reads it, and starting the run reads it again to check the variables
+        return cached_read(self.name, f"workfile:{target_id}", lambda: norm.normalize_workflow(
+            self.client.workfile(target_id), self.name, self.ui_url), timeout=60, keep_last_good=False).value
 
     # --- schedules (jobs) ------------------------------------------------------------------------------
     def raw_jobs(self) -> Fetched[list[dict]]:
@@ -184,11 +185,6 @@ class TeamStudioService(PlatformService):
         workflow_id, process_id = RUN_ID.match(run_id).groups()  # type: ignore[union-attr]
         return run, self._raw_results(workflow_id, process_id)
 
-    def run_links(self, run: Run) -> list[tuple[str, str]]:
-        """The results page of a finished run."""
-        if not run.status.is_final:
-            return []
-        return [("Results: operator outputs and log", url_for("teamstudio.results", connection=self.name, run_id=run.id))]
 
     def start_run(self, kind: str, target_id: str, params: dict[str, str], execution_id: str,
                   options: dict[str, str] | None = None) -> str | None:
