@@ -1,6 +1,7 @@
-"""Database models: users, stored platform tokens, audit events and runs started from Flightdeck."""
+"""Database models: users, stored platform tokens, audit events, runs and sweeps started from Flightdeck."""
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 
 from flask_login import UserMixin
@@ -113,3 +114,31 @@ class RunRecord(db.Model):
     run_id: Mapped[str | None] = mapped_column(String(120), nullable=True)
     username: Mapped[str] = mapped_column(String(80), nullable=False)
     started_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
+    # the values the run was started with, as JSON {"params": {...}, "options": {...}}: the next run form of the
+    # same workflow starts from them
+    params: Mapped[str | None] = mapped_column(Text, nullable=True)
+    sweep_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+
+
+class Sweep(db.Model):
+    """A parameter sweep: one workflow run once per value of one variable, its runs charted side by side.
+
+    Its runs are the RunRecords carrying its id; the id is also the sweep form's execution id, so a
+    second submit of one form finds the sweep the first one started.
+    """
+
+    __tablename__ = "sweeps"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    connection: Mapped[str] = mapped_column(String(80), nullable=False, index=True)
+    platform: Mapped[str] = mapped_column(String(32), nullable=False)
+    workflow_id: Mapped[str] = mapped_column(String(120), nullable=False)
+    workflow_name: Mapped[str] = mapped_column(String(255), nullable=False)
+    variable: Mapped[str] = mapped_column(String(120), nullable=False)
+    values: Mapped[str] = mapped_column(Text, nullable=False)  # JSON list, in the order given
+    username: Mapped[str] = mapped_column(String(80), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
+
+    @property
+    def value_list(self) -> list[str]:
+        return [str(v) for v in json.loads(self.values)]

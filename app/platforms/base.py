@@ -9,7 +9,7 @@ from app.connections import Connection
 from app.errors import NotSupported
 from app.http import Download, HttpSettings
 from app.pagination import Page, page_of
-from app.platforms.records import Run, TokenInfo, Workflow
+from app.platforms.records import InstanceFact, Run, TokenInfo, Workflow
 from app.tokens import TokenSettings
 
 
@@ -25,10 +25,21 @@ class PlatformService:
     supports_run_results: ClassVar[bool] = False  # a finished run has a results page (the blueprint's `results`)
     supports_token_refresh: ClassVar[bool] = False
     supports_output_download: ClassVar[bool] = False
+    variables_as_pairs: ClassVar[bool] = False  # the run form takes name/value rows (Team Studio's `@name` = value)
     workflow_kinds: ClassVar[tuple[str, ...]] = ("workflow",)  # what the workflows page can filter on
     workflows_heading: ClassVar[str] = "Workflows"
     runs_heading: ClassVar[str] = "Runs"  # what the platform calls its runs (Server: jobs)
     has_schedules: bool = True  # a connection whose API lacks schedules opens on its workflows instead
+    # Pages of the platform's own beyond the shared four, as (endpoint in the blueprint, tab label, least role,
+    # endpoints that light the tab); the page head shows a tab to whoever holds the role.
+    extra_pages: ClassVar[tuple[tuple[str, str, str, tuple[str, ...]], ...]] = ()
+    # The platform's own schedule pages, as endpoints of its blueprint: one schedule's page (taking the schedule's
+    # id as `schedule_page_arg`), the operators' form making one as (endpoint, button label), and every such page,
+    # so the Schedules tab stays lit on them. The schedules page links names and shows the button when set.
+    schedule_page: ClassVar[str | None] = None
+    schedule_page_arg: ClassVar[str] = "schedule_id"
+    new_schedule_page: ClassVar[tuple[str, str] | None] = None
+    schedule_pages: ClassVar[tuple[str, ...]] = ()
 
     @property
     def run_noun(self) -> str:
@@ -90,6 +101,10 @@ class PlatformService:
     def token_info(self) -> tuple[TokenInfo, ...]:
         """One entry per credential the connection uses (a platform may sign and hold tokens at once)."""
         raise self.not_supported("token refresh")
+
+    def instance_facts(self) -> tuple[InstanceFact, ...]:
+        """What the token panel says about the instance itself (version, licence, account); none by default."""
+        return ()
 
     def token_expires_at(self) -> datetime | None:
         """When the access token runs out, from what is stored (no platform call); None when there is none."""

@@ -195,6 +195,16 @@ class TokenInfo:
 
 
 @dataclass(frozen=True)
+class InstanceFact:
+    """One line about the platform instance for the token panel (its version, licence, signed-in account);
+    `warning` marks one an operator must act on, such as an expired licence."""
+
+    label: str
+    value: str
+    warning: bool = False
+
+
+@dataclass(frozen=True)
 class Health:
     connection: str
     platform: str

@@ -5,28 +5,31 @@ from datetime import datetime, timezone
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, stream_with_context, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from app.audit import record_action
 from app.auth.roles import role_required
 from app.cache import Fetched, cached_read, derived, invalidate_after_action
 from app.charts import count_by, duration_trend, runs_per_day_by_outcome, runs_per_day_by_status, upcoming_per_hour
 from app.connections import service_or_404
-from app.errors import InvalidRequest, NotFound, PlatformError, RateLimited, TokenRejected, Unavailable
+from app.errors import InvalidRequest, NotFound, PlatformError, TokenRejected
 from app.downloads import attachment_headers, safe_content_type
 from app.extensions import db
 from app.listing import ScheduleFilters, distinct
 from app.models import RunRecord
 from app.pagination import clamp_page, page_of, requested_per_page
 from app.platforms.forms import ConfirmForm, RunForm
-from app.platforms.parameters import submitted_values, validate_parameters
+from app.platforms.parameters import (VariableRow, initial_rows, submitted_rows, submitted_values, validate_parameters,
+                                      validate_rows)
+from app.platforms.run_memory import last_used
+from app.platforms.starting import start_recorded_run
 from app.platforms.records import RunStatus
 from app.templating import duration_text
 
 RUN_STATUSES = [s.value for s in RunStatus if s is not RunStatus.UNKNOWN]
 
 
-def _fetch(call: Any, errors: list[PlatformError]) -> Any:
+def fetch_or_banner(call: Any, errors: list[PlatformError]) -> Any:
     """Run a read; a platform failure becomes a banner and an empty value, never an error page."""
     try:
         result = call()
@@ -38,7 +41,7 @@ def _fetch(call: Any, errors: list[PlatformError]) -> Any:
     return result
 
 
-def _confirmed_action(action: str, call: Any, *, audit: dict[str, Any], params: dict[str, Any] | None,
+def confirmed_action(action: str, call: Any, *, audit: dict[str, Any], params: dict[str, Any] | None,
                       done: str, failed: str) -> None:
     """Carry out an operator's confirmed action: audited and flashed whatever the platform answers, and the
     connection's overview figures dropped when it worked."""
@@ -70,7 +73,7 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
     def schedules(connection: str):
         svc = service(connection)
         errors: list[PlatformError] = []
-        fetched = _fetch(svc.schedules, errors)
+        fetched = fetch_or_banner(svc.schedules, errors)
         everything = fetched.value if fetched else []
         filters = ScheduleFilters.from_args(request.args)
         version = fetched.fetched_at if fetched else None
@@ -93,7 +96,7 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
         form = ConfirmForm()
         enable = not schedule.enabled
         if form.validate_on_submit():
-            _confirmed_action(
+            confirmed_action(
                 "schedule_enable" if enable else "schedule_disable", lambda: svc.set_schedule_enabled(schedule_id, enable),
                 audit=dict(connection=connection, platform=platform, object_type="schedule", object_id=schedule_id),
                 params={"name": schedule.name}, done=f"{schedule.name} is now {'enabled' if enable else 'disabled'}.",
@@ -111,7 +114,7 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
         schedule = svc.schedule(schedule_id)
         form = ConfirmForm()
         if form.validate_on_submit():
-            _confirmed_action(
+            confirmed_action(
                 "schedule_run_now", lambda: svc.run_schedule_now(schedule_id),
                 audit=dict(connection=connection, platform=platform, object_type="schedule", object_id=schedule_id),
                 params={"name": schedule.name}, failed=f"Could not run {schedule.name}",
@@ -128,10 +131,10 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
         status = status if status in RUN_STATUSES else ""
         target = request.args.get("target", "").strip()[:200]
         kind = request.args.get("kind", "")
-        page = _fetch(lambda: svc.runs(page=clamp_page(request.args.get("page")), per_page=requested_per_page(),
+        page = fetch_or_banner(lambda: svc.runs(page=clamp_page(request.args.get("page")), per_page=requested_per_page(),
                                        status=status or None, target=target or None, kind=kind or None), errors)
-        charts = _fetch(lambda: _run_charts(svc), errors)
-        return render_template("platform/runs.html", svc=svc, page=page, errors=_unique(errors), status=status,
+        charts = fetch_or_banner(lambda: _run_charts(svc), errors)
+        return render_template("platform/runs.html", svc=svc, page=page, errors=unique_errors(errors), status=status,
                                target=target, kind=kind, statuses=RUN_STATUSES, charts=charts)
 
     @bp.route("/<connection>/runs/<run_id>")
@@ -161,7 +164,7 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
             return back
         form = ConfirmForm()
         if form.validate_on_submit():
-            _confirmed_action(
+            confirmed_action(
                 "run_stop", lambda: svc.cancel_run(run_id),
                 audit=dict(connection=connection, platform=platform, object_type="run", object_id=run_id),
                 params={"target": run.target.name if run.target else ""},
@@ -209,7 +212,7 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
         q = request.args.get("q", "").strip()[:200]
         kind = request.args.get("kind", "")
         kind = kind if kind in svc.workflow_kinds else ""
-        page = _fetch(lambda: svc.search_workflows(q, kind, clamp_page(request.args.get("page")), requested_per_page()),
+        page = fetch_or_banner(lambda: svc.search_workflows(q, kind, clamp_page(request.args.get("page")), requested_per_page()),
                       errors)
         return render_template("platform/workflows.html", svc=svc, page=page, errors=errors, q=q, kind=kind,
                                kinds=svc.workflow_kinds)
@@ -228,25 +231,42 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
             abort(409, description=f"{workflow.name} is disabled for running on {connection}.")
         form = RunForm()
         posted = request.method == "POST"
-        values = submitted_values(workflow.parameters, request.form, "param", posted)
-        options = submitted_values(workflow.run_options, request.form, "option", posted)
+        last = last_used(connection, workflow.kind, workflow.id)
+        remembered = last.params if last and not posted else None
+        values = submitted_values(workflow.parameters, request.form, "param", posted, remembered)
+        rows = (submitted_rows(request.form, "var") if posted else initial_rows(workflow.parameters, remembered)) \
+            if svc.variables_as_pairs else []
+        options = submitted_values(workflow.run_options, request.form, "option", posted,
+                                   last.options if last and not posted else None)
         field_errors: dict[str, str] = {}
         option_errors: dict[str, str] = {}
+        form_error = ""
         if form.validate_on_submit():
             execution_id = form.execution_id.data
             existing = db.session.execute(db.select(RunRecord).filter_by(execution_id=execution_id)).scalar_one_or_none()
             if existing is not None:  # a second submit of the same form: show the first run
                 flash("This run was already started; showing it.", "info")
                 return _after_start(platform, connection, existing)
-            field_errors = validate_parameters(workflow.parameters, values)
+            if svc.variables_as_pairs:  # each bad row carries its own error
+                paired = validate_rows(workflow.parameters, rows)
+                values, params_ok = (paired, True) if paired is not None else (values, False)
+            else:
+                field_errors = validate_parameters(workflow.parameters, values)
+                params_ok = not field_errors
             option_errors = validate_parameters(workflow.run_options, options)
-            if not field_errors and not option_errors:
-                return _start(svc, platform, connection, workflow, values, options, execution_id)
+            if params_ok and not option_errors:
+                started = _start(svc, platform, connection, workflow, values, options, execution_id)
+                if not isinstance(started, PlatformError):
+                    return started
+                form_error = started.describe()
+                form = RunForm(formdata=None)  # nothing ran: a fresh execution id for the next try
         elif posted:
             flash("The form was not accepted; reload and try again.", "error")
+        if svc.variables_as_pairs and posted:
+            rows = rows + [VariableRow() for _ in range(max(0, 1 - sum(r.blank for r in rows)))]
         return render_template("platform/start_run.html", svc=svc, workflow=workflow, form=form, values=values,
-                               options=options, field_errors=field_errors,
-                               option_errors=option_errors), 400 if posted else 200
+                               rows=rows, options=options, field_errors=field_errors, option_errors=option_errors,
+                               form_error=form_error, last=last), 400 if posted else 200
 
     @bp.route("/<connection>/token")
     @login_required
@@ -255,8 +275,10 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
         if not svc.supports_token_refresh:
             abort(404)
         errors: list[PlatformError] = []
-        infos = _fetch(svc.token_info, errors) or ()
-        return render_template("platform/token.html", svc=svc, infos=infos, errors=errors, form=ConfirmForm())
+        infos = fetch_or_banner(svc.token_info, errors) or ()
+        facts = fetch_or_banner(svc.instance_facts, errors) or ()
+        return render_template("platform/token.html", svc=svc, infos=infos, facts=facts, errors=unique_errors(errors),
+                               form=ConfirmForm())
 
     @bp.route("/<connection>/token/refresh", methods=["POST"])
     @role_required("operator")
@@ -286,36 +308,21 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
 
 
 def _start(svc: Any, platform: str, connection: str, workflow: Any, values: dict[str, str],
-           options: dict[str, str], execution_id: str):
-    params = {k: v.strip() for k, v in values.items()}
-    options = {k: v.strip() for k, v in options.items()}
-    settings = {f"run {k}": v for k, v in options.items()}  # kept apart from answers of the same name
-    audit = dict(connection=connection, platform=platform, object_type=workflow.kind, object_id=workflow.id)
-    record = RunRecord(execution_id=execution_id, connection=connection, platform=platform,
-                       target_kind=workflow.kind, target_id=workflow.id, username=current_user.username)
-    db.session.add(record)
-    db.session.commit()  # claims the execution id before the platform is called
-    try:
-        run_id = svc.start_run(workflow.kind, workflow.id, params, execution_id, options)
-    except PlatformError as error:
-        ambiguous = isinstance(error, Unavailable) and not isinstance(error, RateLimited)
-        record_action("run_start", outcome="unknown" if ambiguous else "failed",
-                      params={"name": workflow.name, **settings, **params}, error=error.describe(), **audit)
-        if ambiguous:  # it may have started: keep the claim so a resubmit cannot start a second run
-            flash(f"{workflow.name}: the platform did not confirm the start ({error.describe()}). It may still "
-                  "have started; check Runs before starting it again.", "error")
-            return redirect(url_for(f"{platform}.runs", connection=connection))
-        db.session.delete(record)
-        db.session.commit()
-        flash(f"{workflow.name} was not started: {error.describe()}", "error")
-        return redirect(url_for(f"{platform}.workflows", connection=connection))
-    record.run_id = run_id
-    db.session.commit()
-    invalidate_after_action(connection)
-    record_action("run_start", outcome="ok", params={"name": workflow.name, "run_id": run_id, **settings, **params},
-                  **audit)
-    flash(f"Started {workflow.name}.", "success")
-    return _after_start(platform, connection, record)
+           options: dict[str, str], execution_id: str) -> Any:
+    """Start the run and go to it; a refusal of the values (InvalidRequest) is returned for the form to show."""
+    started = start_recorded_run(svc, workflow, values, options, execution_id)
+    error = started.error
+    if error is None:
+        flash(f"Started {workflow.name}.", "success")
+        return _after_start(platform, connection, started.record)
+    if started.ambiguous:
+        flash(f"{workflow.name}: the platform did not confirm the start ({error.describe()}). It may still "
+              "have started; check Runs before starting it again.", "error")
+        return redirect(url_for(f"{platform}.runs", connection=connection))
+    if isinstance(error, InvalidRequest):
+        return error
+    flash(f"{workflow.name} was not started: {error.describe()}", "error")
+    return redirect(url_for(f"{platform}.workflows", connection=connection))
 
 
 def _after_start(platform: str, connection: str, record: RunRecord):
@@ -351,6 +358,6 @@ def _run_charts(svc: Any) -> dict[str, Any]:
     return cached_read(svc.name, "run-charts", build, timeout=60).value
 
 
-def _unique(errors: list[PlatformError]) -> list[PlatformError]:
+def unique_errors(errors: list[PlatformError]) -> list[PlatformError]:
     seen: set[str] = set()
     return [e for e in errors if not (e.describe() in seen or seen.add(e.describe()))]

@@ -48,11 +48,12 @@ def test_outputs_keep_their_order_and_composites_flatten():
 
 
 def test_metrics_name_every_number_in_the_tables():
-    """Can the sweep find the number of trees and the accuracy inside text cells, by name?"""
+    """Can the sweep find the number of trees and the accuracy inside text cells, by name, the accuracy first?"""
     found = metrics(RESULTS)
     assert found["Alpine Forest Classification › Tree Summary › Number of Trees › Average over All Trees"] == 50
-    assert found["Confusion Matrix › row 3 › Class Recall"] == 0.8781
+    assert found["Confusion Matrix › row 3 › Accuracy"] == 0.8781
     assert found["Confusion Matrix › g › Class Recall"] == 0.93
+    assert next(iter(found)) == "Confusion Matrix › row 3 › Accuracy"
 
 
 def test_jobs_and_workfiles():

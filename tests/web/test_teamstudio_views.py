@@ -5,8 +5,10 @@ import re
 
 import pytest
 
+from app.extensions import db
+from app.models import RunRecord
 from tests.conftest import PASSWORD
-from tests.helpers import audit_rows, login, post_form
+from tests.helpers import audit_rows, csrf_from, execution_id_from, login, post_form
 
 
 @pytest.fixture
@@ -43,7 +45,7 @@ def test_run_form_takes_variables_and_starts_one_run(client_as, teamstudio_app):
     forest = _forest_id(client)
     form = client.get(f"/teamstudio/ts-main/run/workflow/{forest}").get_data(as_text=True)
     assert "@n_trees" in form
-    response = post_form(client, f"/teamstudio/ts-main/run/workflow/{forest}", **{"param-@n_trees": "25"})
+    response = post_form(client, f"/teamstudio/ts-main/run/workflow/{forest}", **{"var-name-0": "@n_trees", "var-value-0": "25"})
     assert response.status_code == 302 and "/teamstudio/ts-main/runs/" in response.headers["Location"]
     (event,) = audit_rows(teamstudio_app, "run_start")
     assert '"@n_trees": "25"' in event.params and event.outcome == "ok"
@@ -100,7 +102,7 @@ def test_a_viewer_cannot_stop(client_as):
 
 def _finished_forest_run(client, teamstudio_emulator, trees: str = "50") -> str:
     forest = _forest_id(client)
-    started = post_form(client, f"/teamstudio/ts-main/run/workflow/{forest}", **{"param-@n_trees": trees})
+    started = post_form(client, f"/teamstudio/ts-main/run/workflow/{forest}", **{"var-name-0": "@n_trees", "var-value-0": trees})
     teamstudio_emulator.advance(3600)
     return started.headers["Location"].split("?")[0]
 
@@ -205,3 +207,57 @@ def test_a_running_run_shows_its_workflow_who_started_it_and_the_time_elapsed(cl
     assert "<dt>Elapsed</dt>" in page
     status = client.get(run_url + "/status.json").get_json()
     assert status["final"] is False and status["started"] and status["duration"] != "—"
+
+
+@pytest.mark.parametrize("rows, message", [
+    ({"var-name-0": "n_trees", "var-value-0": "5"}, "A variable name is @ followed by"),
+    ({"var-name-0": "@n_leaves", "var-value-0": "5"}, "@n_leaves is not a variable of this workflow; it has @n_trees"),
+    ({"var-name-0": "@n_trees", "var-value-0": "5", "var-name-1": "@n_trees", "var-value-1": "6"}, "@n_trees is given twice"),
+    ({"var-name-0": "@n_trees", "var-value-0": " "}, "Give a value, or clear the name"),
+    ({"var-name-0": "", "var-value-0": "5"}, "Name the variable, or clear its value"),
+])
+def test_bad_variable_rows_are_form_errors_and_nothing_runs(client_as, teamstudio_app, rows, message):
+    """Is each kind of bad name/value row refused on the form, with what was typed kept and no run started?"""
+    client = client_as("operator")
+    forest = _forest_id(client)
+    response = post_form(client, f"/teamstudio/ts-main/run/workflow/{forest}", **rows)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and message in page and 'aria-invalid="true"' in page
+    assert f'value="{rows["var-value-0"]}"' in page
+    assert audit_rows(teamstudio_app, "run_start") == []
+    with teamstudio_app.app_context():
+        assert db.session.query(RunRecord).count() == 0
+
+
+def test_the_form_lists_the_declared_variables_then_remembers_the_last_values(client_as):
+    """Does the first form offer each declared variable with its default, and the next one the values last run?"""
+    client = client_as("operator")
+    forest = _forest_id(client)
+    url = f"/teamstudio/ts-main/run/workflow/{forest}"
+    first = client.get(url).get_data(as_text=True)
+    assert re.search(r'name="var-name-0" value="@n_trees"', first) and "last ran it with" not in first
+    post_form(client, url, **{"var-name-0": "@n_trees", "var-value-0": "75"})
+    again = client_as("admin").get(url).get_data(as_text=True)
+    assert re.search(r'name="var-name-0" value="@n_trees"', again)
+    assert re.search(r'name="var-value-0" value="75"', again) and "operator last ran it with" in again
+
+
+def test_a_double_click_on_run_starts_one_process(client_as, teamstudio_app):
+    """Do two submits of one run form start one Team Studio process?"""
+    client = client_as("operator")
+    forest = _forest_id(client)
+    url = f"/teamstudio/ts-main/run/workflow/{forest}"
+    html = client.get(url).get_data(as_text=True)
+    data = {"csrf_token": csrf_from(html), "execution_id": execution_id_from(html),
+            "var-name-0": "@n_trees", "var-value-0": "10"}
+    first, second = client.post(url, data=data), client.post(url, data=data)
+    assert first.headers["Location"] == second.headers["Location"]
+    assert len(audit_rows(teamstudio_app, "run_start")) == 1
+
+
+def test_the_session_panel_shows_the_version_licence_and_account(client_as):
+    """Does the session panel show the instance's version, its licence expiry and seat limits, and the account?"""
+    page = client_as("viewer").get("/teamstudio/ts-main/token").get_data(as_text=True)
+    assert "<h2>Instance</h2>" in page and "6.3.0.0" in page
+    assert re.search(r"<dt>Licence expires</dt><dd\s*>2099-12-31</dd>", page)
+    assert "Analytics developers allowed" in page and "Signed in as" in page and "flightdeck-svc" in page

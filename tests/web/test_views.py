@@ -318,3 +318,23 @@ def test_unconfirmed_start_keeps_the_form_from_starting_twice(client_as, app, em
     client.post(url, data=data)
     assert emulator.state()["jobGroups"] == started
     assert [e.outcome for e in audit_rows(app, "run_start")] == ["unknown"]
+
+
+def test_the_run_form_opens_with_the_values_last_used(client_as, app, emulator):
+    """After a flow runs with a typed value, does its run form open with that value and say whose it was?"""
+    import re
+    client = client_as("operator")
+    html = client.get("/aac/aac-main/workflows?kind=flow").get_data(as_text=True)
+    for flow_id in re.findall(r'/aac/aac-main/run/flow/([^"]+)"', html):
+        url = f"/aac/aac-main/run/flow/{flow_id}"
+        page = client.get(url).get_data(as_text=True)
+        field = re.search(r'<input id="[^"]+" name="(param-[^"]+)" value="[^"]*"\s+inputmode="decimal"', page)
+        if field is None:
+            continue
+        assert "last ran it with" not in page
+        assert post_form(client, url, **{field.group(1): "417"}).status_code == 302
+        again = client_as("admin").get(url).get_data(as_text=True)
+        assert re.search(rf'name="{re.escape(field.group(1))}" value="417"', again)
+        assert "Filled in with the values operator last ran it with" in again
+        return
+    pytest.fail("no flow with a number parameter in the sandbox")

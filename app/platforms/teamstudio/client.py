@@ -14,10 +14,17 @@ OVER = ("workflow not started or already stopped", "invalid processid or workflo
 
 
 def error_message(body: Any) -> str | None:
-    """Team Studio errors are assumed to read {"errors": {...}} (the contract notes mark it inferred)."""
+    """Team Studio errors are assumed to read {"errors": {...}} (the contract notes mark it inferred): Chorus
+    sends a `message` and names offending inputs as `fields` {name: {CODE: {}}}, e.g. a taken job name."""
     errors = body.get("errors") if isinstance(body, dict) else None
     if isinstance(errors, dict) and errors:
-        return "; ".join(f"{key}: {_words(value)}" for key, value in errors.items())
+        fields = errors.get("fields") if isinstance(errors.get("fields"), dict) else {}
+        named = ", ".join(f"{name} {' '.join(map(str, codes)) if isinstance(codes, dict) else _words(codes)}"
+                          for name, codes in fields.items())
+        said = [_words(errors["message"]) + (f" ({named})" if named else "")] if errors.get("message") else (
+            [named] if named else [])
+        said += [f"{key}: {_words(value)}" for key, value in errors.items() if key not in ("message", "fields")]
+        return "; ".join(said) or None
     if isinstance(errors, (list, str)) and errors:
         return _words(errors)
     return None
@@ -110,6 +117,10 @@ class TeamStudioClient:
     def add_task(self, workspace_id: str, job_id: str, workfile_id: str, action: str = "run_work_flow") -> dict:
         path = f"/api/workspaces/{workspace_id}/jobs/{job_id}/job_tasks"
         return self._response(path, self._send("POST", path, data={"action": action, "workfile_id": workfile_id}))
+
+    def delete_task(self, workspace_id: str, job_id: str, task_id: str) -> None:
+        self.http.request("DELETE", f"/api/workspaces/{workspace_id}/jobs/{job_id}/job_tasks/{task_id}",
+                          expect_json=False)
 
     def delete_job(self, workspace_id: str, job_id: str) -> None:
         self.http.request("DELETE", f"/api/workspaces/{workspace_id}/jobs/{job_id}", expect_json=False)

@@ -94,26 +94,41 @@ def _number(value: Any) -> float | None:
     return float(found[-1]) if found else None
 
 
+LABELLED = re.compile(r"^\s*([A-Za-z][\w /%()-]{0,60}?)\s*[:=]\s*(-?\d+(?:\.\d+)?(?:[eE]-?\d+)?)\s*$")
+
+
 def metrics(results: dict) -> dict[str, float]:
-    """Every number in the results' tables, named "operator › table › row › column"; the row is named by
-    its first cell when that is text, else by its position. These are what a sweep can chart."""
-    found: dict[str, float] = {}
+    """Every number in the results' tables, named "operator › table › row › column", most metric-like first.
+
+    A cell reading "Accuracy: 0.8781" is named by its own label ("… › Accuracy") and comes first: that is how
+    the engine reports a model's headline figures. Then cells of rows named by their first cell ("… › g ›
+    Class Recall"), and last those of unnamed rows ("… › row 3 › fLength"), which are mostly data previews.
+    These are what a sweep can chart.
+    """
+    ranked: list[dict[str, float]] = [{}, {}, {}]
     for output in operator_outputs(results):
         for block in output.blocks:
-            for name, value in _cells(output.title, block):
+            for name, row_named, value in _cells(output.title, block):
+                labelled = LABELLED.match(value) if isinstance(value, str) else None
+                if labelled:
+                    head = name.rsplit(" › ", 1)[0]
+                    ranked[0].setdefault(f"{head} › {labelled.group(1).strip()}", float(labelled.group(2)))
+                    continue
                 number = _number(value)
                 if number is not None:
-                    found.setdefault(name, number)
-    return found
+                    ranked[1 if row_named else 2].setdefault(name, number)
+    return {name: number for rank in ranked for name, number in rank.items()}
 
 
-def _cells(operator: str, block: Block) -> Iterator[tuple[str, Any]]:
+def _cells(operator: str, block: Block) -> Iterator[tuple[str, bool, Any]]:
+    """(name, whether its row is named, value) of every cell but a row's naming one."""
     if block.table is None:
         return
     head = operator if block.title == operator else f"{operator} › {block.title}"
     for index, row in enumerate(block.table.rows, start=1):
         first = row[0] if row else ""
-        label = str(first) if isinstance(first, str) and first and _number(first) is None else f"row {index}"
-        for column, value in zip(block.table.columns[1:] if label != f"row {index}" else block.table.columns,
-                                 row[1:] if label != f"row {index}" else row):
-            yield f"{head} › {label} › {column or '—'}", value
+        named = isinstance(first, str) and bool(first) and _number(first) is None
+        label = str(first) if named else f"row {index}"
+        for column, value in zip(block.table.columns[1:] if named else block.table.columns,
+                                 row[1:] if named else row):
+            yield f"{head} › {label} › {column or '—'}", named, value

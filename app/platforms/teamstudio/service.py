@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from app.cache import Fetched, cached_read, invalidate
-from app.concurrency import parallel_map
+from app.concurrency import parallel_calls, parallel_map
 from app.connections import Connection
 from app.errors import InvalidRequest, NotFound, PlatformError
 from app.extensions import db
@@ -14,9 +14,10 @@ from app.http import PlatformHttp
 from app.models import RunRecord
 from app.pagination import Page
 from app.platforms.base import PlatformService
-from app.platforms.records import Run, Schedule, TargetRef, TokenInfo, Workflow
+from app.platforms.records import InstanceFact, Run, Schedule, TargetRef, TokenInfo, Workflow
 from app.platforms.teamstudio import normalize as norm
 from app.platforms.teamstudio.client import TeamStudioClient, error_message
+from app.platforms.teamstudio.instance import account_fact, license_facts
 from app.platforms.teamstudio.session import ServiceAccountSession, SessionAuthenticator
 
 NUMERIC_ID = re.compile(r"^\d{1,12}$")
@@ -40,6 +41,15 @@ class TeamStudioService(PlatformService):
     supports_schedule_run_now = True
     supports_run_results = True
     supports_token_refresh = True
+    # Team Studio's own tabs (app/platforms/teamstudio/inventory_views.py)
+    extra_pages = (("workspaces", "Workspaces", "viewer", ("workspace",)),
+                   ("sweeps", "Sweeps", "viewer", ("sweep", "sweep_new")),
+                   ("inventory", "Inventory", "admin", ()))
+    variables_as_pairs = True
+    # a job's own page, the new-job form and the task pages (app/platforms/teamstudio/job_views.py)
+    schedule_page, schedule_page_arg = "job", "job_id"
+    new_schedule_page = ("job_pick_workspace", "New job")
+    schedule_pages = ("job", "job_new", "job_pick_workspace", "job_task_new", "job_task_delete", "job_delete")
 
     def __init__(self, connection: Connection, config: Any) -> None:
         super().__init__(connection, config)
@@ -214,6 +224,14 @@ class TeamStudioService(PlatformService):
 
     def refresh_token(self) -> TokenInfo:
         return self.session.refresh_now()
+
+    def instance_facts(self) -> tuple[InstanceFact, ...]:
+        """Version, licence and the signed-in account, read together and kept five minutes."""
+        def fetch() -> tuple[InstanceFact, ...]:
+            version, licence, user = parallel_calls(self.client.version, self.client.license, self.client.whoami)
+            return (InstanceFact("Version", version or "unknown"), account_fact(user),
+                    *license_facts(licence, datetime.now(timezone.utc).date()))
+        return cached_read(self.name, "instance", fetch, timeout=300).value
 
     def _require_numeric(self, value: str, what: str) -> None:
         if not NUMERIC_ID.match(value):
