@@ -215,6 +215,12 @@ def client_as(app):
 
 
 @pytest.fixture
+def ts_client_as(teamstudio_app):
+    """ts_client_as('operator') -> a signed-in test client of the Team Studio app."""
+    return _client_as(teamstudio_app)
+
+
+@pytest.fixture
 def server_client_as(server_app):
     """server_client_as('operator') -> a signed-in test client of the Server app."""
     return _client_as(server_app)

@@ -6,19 +6,9 @@ import re
 
 import pytest
 
-from tests.conftest import PASSWORD
-from tests.helpers import login
+
 
 BASE = "/teamstudio/ts-main"
-
-
-@pytest.fixture
-def client_as(teamstudio_app):
-    def make(role: str):
-        client = teamstudio_app.test_client()
-        assert login(client, role, PASSWORD).status_code == 302
-        return client
-    return make
 
 
 def _workspace_id(client, name: str) -> str:
@@ -26,9 +16,9 @@ def _workspace_id(client, name: str) -> str:
     return re.search(rf'href="{BASE}/workspaces/(\d+)">{re.escape(name)}</a>', page).group(1)
 
 
-def test_workspaces_page_lists_every_workspace_for_a_viewer(client_as):
+def test_workspaces_page_lists_every_workspace_for_a_viewer(ts_client_as):
     """Does a viewer see every workspace with owner, visibility, state, stage by name, members and a Team Studio link?"""
-    response = client_as("viewer").get(f"{BASE}/workspaces")
+    response = ts_client_as("viewer").get(f"{BASE}/workspaces")
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "banner-error" not in page
     for name in ("Customer Analytics", "Marketing Mix", "Risk &amp; Fraud", "Sandbox", "Supply Chain Forecasting"):
@@ -40,9 +30,9 @@ def test_workspaces_page_lists_every_workspace_for_a_viewer(client_as):
     assert re.search(r'href="[^"]*/#/workspaces/\d+" rel="noopener noreferrer" target="_blank"', page)
 
 
-def test_workspaces_filter_by_name_and_state(client_as):
+def test_workspaces_filter_by_name_and_state(ts_client_as):
     """Do the name search and the active/archived filter narrow the table?"""
-    client = client_as("viewer")
+    client = ts_client_as("viewer")
     risk = client.get(f"{BASE}/workspaces?q=risk").get_data(as_text=True)
     assert ">Risk &amp; Fraud</a>" in risk and ">Sandbox</a>" not in risk
     archived = client.get(f"{BASE}/workspaces?state=archived").get_data(as_text=True)
@@ -53,17 +43,17 @@ def test_workspaces_filter_by_name_and_state(client_as):
     assert "No workspaces match." in none
 
 
-def test_workspaces_json_mirrors_the_filtered_table(client_as):
+def test_workspaces_json_mirrors_the_filtered_table(ts_client_as):
     """Is /workspaces.json the filtered table, stage by name?"""
-    body = client_as("viewer").get(f"{BASE}/workspaces.json?state=active").get_json()
+    body = ts_client_as("viewer").get(f"{BASE}/workspaces.json?state=active").get_json()
     names = [w["name"] for w in body["items"]]
     assert body["total"] == 4 and "Marketing Mix" not in names
     assert {w["stage"] for w in body["items"]} <= {"Define", "Transform", "Model", "Deploy", "Act"}
 
 
-def test_workspace_page_lists_its_members_workfiles_and_jobs(client_as):
+def test_workspace_page_lists_its_members_workfiles_and_jobs(ts_client_as):
     """Does the workspace page show members with roles, its own workfiles and its jobs with schedule and tasks?"""
-    client = client_as("viewer")
+    client = ts_client_as("viewer")
     page = client.get(f"{BASE}/workspaces/{_workspace_id(client, 'Customer Analytics')}").get_data(as_text=True)
     assert "banner-error" not in page and "Model" in page
     members = page.split("<h2>Members</h2>", 1)[1].split("</section>", 1)[0]
@@ -77,66 +67,66 @@ def test_workspace_page_lists_its_members_workfiles_and_jobs(client_as):
     assert re.search(rf'href="{BASE}/jobs/\d+">Nightly Forest Sweep</a>', jobs)
 
 
-def test_new_job_is_offered_to_operators_only(client_as):
+def test_new_job_is_offered_to_operators_only(ts_client_as):
     """Does the workspace page offer New job (to the job form of that workspace) to an operator, not a viewer?"""
-    operator = client_as("operator")
+    operator = ts_client_as("operator")
     space = _workspace_id(operator, "Customer Analytics")
     new_job = f'href="{BASE}/workspaces/{space}/jobs/new"'
     assert new_job in operator.get(f"{BASE}/workspaces/{space}").get_data(as_text=True)
-    assert new_job not in client_as("viewer").get(f"{BASE}/workspaces/{space}").get_data(as_text=True)
+    assert new_job not in ts_client_as("viewer").get(f"{BASE}/workspaces/{space}").get_data(as_text=True)
 
 
-def test_workflows_have_a_run_link_for_operators_only(client_as):
+def test_workflows_have_a_run_link_for_operators_only(ts_client_as):
     """Do workflows link to the run form for an operator, and not for a viewer?"""
-    operator = client_as("operator")
+    operator = ts_client_as("operator")
     url = f"{BASE}/workspaces/{_workspace_id(operator, 'Customer Analytics')}"
     assert re.search(rf'href="{BASE}/run/workflow/\d+">Run</a>', operator.get(url).get_data(as_text=True))
-    assert f"{BASE}/run/workflow/" not in client_as("viewer").get(url).get_data(as_text=True)
+    assert f"{BASE}/run/workflow/" not in ts_client_as("viewer").get(url).get_data(as_text=True)
 
 
 @pytest.mark.parametrize("workspace_id", ["99999", "abc", "1e3"])
-def test_an_unknown_workspace_is_a_404_page(client_as, workspace_id):
+def test_an_unknown_workspace_is_a_404_page(ts_client_as, workspace_id):
     """Is an unknown or non-numeric workspace id a 404 page?"""
-    assert client_as("viewer").get(f"{BASE}/workspaces/{workspace_id}").status_code == 404
+    assert ts_client_as("viewer").get(f"{BASE}/workspaces/{workspace_id}").status_code == 404
 
 
 @pytest.mark.parametrize("section", ["users", "members", "sources"])
-def test_inventory_is_for_admins_only(client_as, section):
+def test_inventory_is_for_admins_only(ts_client_as, section):
     """Are viewers and operators refused each inventory section and its JSON with 403, and admins shown it?"""
     for role in ("viewer", "operator"):
-        client = client_as(role)
+        client = ts_client_as(role)
         assert client.get(f"{BASE}/inventory?section={section}").status_code == 403
         assert client.get(f"{BASE}/inventory.json").status_code == 403
-    response = client_as("admin").get(f"{BASE}/inventory?section={section}")
+    response = ts_client_as("admin").get(f"{BASE}/inventory?section={section}")
     assert response.status_code == 200 and b"banner-error" not in response.data
 
 
-def test_tabs_follow_the_role(client_as):
+def test_tabs_follow_the_role(ts_client_as):
     """Does a viewer get a Workspaces tab but no Inventory tab, and an admin both?"""
-    viewer = client_as("viewer").get(f"{BASE}/workspaces").get_data(as_text=True)
+    viewer = ts_client_as("viewer").get(f"{BASE}/workspaces").get_data(as_text=True)
     assert f'href="{BASE}/workspaces"' in viewer and f'href="{BASE}/inventory"' not in viewer
-    admin = client_as("admin").get(f"{BASE}/workspaces").get_data(as_text=True)
+    admin = ts_client_as("admin").get(f"{BASE}/workspaces").get_data(as_text=True)
     assert f'href="{BASE}/workspaces"' in admin and f'href="{BASE}/inventory"' in admin
 
 
-def test_inventory_users_show_roles(client_as):
+def test_inventory_users_show_roles(ts_client_as):
     """Are users listed with their application role, admin and data admin?"""
-    page = client_as("admin").get(f"{BASE}/inventory").get_data(as_text=True)
+    page = ts_client_as("admin").get(f"{BASE}/inventory").get_data(as_text=True)
     praman = page.split("<td>praman</td>", 1)[1].split("</tr>", 1)[0]
     assert "data analyst" in praman and "data admin</span>" in praman and ">admin</span>" not in praman
     demoadmin = page.split("<td>demoadmin</td>", 1)[1].split("</tr>", 1)[0]
     assert ">admin</span>" in demoadmin and "analytics developer" in demoadmin
 
 
-def test_inventory_users_are_paged(client_as):
+def test_inventory_users_are_paged(ts_client_as):
     """Is the users table paged?"""
-    page = client_as("admin").get(f"{BASE}/inventory?per_page=5&page=2").get_data(as_text=True)
+    page = ts_client_as("admin").get(f"{BASE}/inventory?per_page=5&page=2").get_data(as_text=True)
     assert "6–8 of 8" in page and 'rel="prev"' in page
 
 
-def test_inventory_members_and_data_sources(client_as):
+def test_inventory_members_and_data_sources(ts_client_as):
     """Are memberships listed per workspace with roles, and data sources with type, state, host and databases?"""
-    client = client_as("admin")
+    client = ts_client_as("admin")
     members = client.get(f"{BASE}/inventory?section=members&q=Customer").get_data(as_text=True)
     assert "Project Manager" in members and "Risk &amp; Fraud" not in members
     sources = client.get(f"{BASE}/inventory?section=sources").get_data(as_text=True)
@@ -146,9 +136,9 @@ def test_inventory_members_and_data_sources(client_as):
     assert "Hadoop" in cluster and "not a database source" in cluster
 
 
-def test_inventory_json_has_every_section(client_as):
+def test_inventory_json_has_every_section(ts_client_as):
     """Does /inventory.json carry users, memberships and data sources with their databases?"""
-    body = client_as("admin").get(f"{BASE}/inventory.json").get_json()
+    body = ts_client_as("admin").get(f"{BASE}/inventory.json").get_json()
     assert len(body["users"]) == 8 and body["memberships"] and body["stale"] == []
     demo = next(s for s in body["data_sources"] if s["name"] == "Demo_GP")
     assert [d["name"] for d in demo["databases"]] == ["analytics", "sales", "fraud"]
@@ -156,26 +146,26 @@ def test_inventory_json_has_every_section(client_as):
 
 @pytest.mark.parametrize("url", [f"{BASE}/workspaces", f"{BASE}/workspaces/1000", f"{BASE}/inventory",
                                  f"{BASE}/inventory?section=members", f"{BASE}/inventory?section=sources"])
-def test_a_failing_platform_is_a_banner(client_as, teamstudio_emulator, url):
+def test_a_failing_platform_is_a_banner(ts_client_as, teamstudio_emulator, url):
     """When Team Studio answers 500, does each page still render, naming the failure?"""
-    client = client_as("admin")
+    client = ts_client_as("admin")
     teamstudio_emulator.faults(fail_next={"count": 200, "status": 500})
     response = client.get(url)
     assert response.status_code == 200 and b"banner-error" in response.data and b"server error (500)" in response.data
 
 
-def test_a_failing_platform_is_a_json_error(client_as, teamstudio_emulator):
+def test_a_failing_platform_is_a_json_error(ts_client_as, teamstudio_emulator):
     """Does a JSON twin answer a JSON error body naming the connection, not a 500?"""
-    client = client_as("admin")
+    client = ts_client_as("admin")
     teamstudio_emulator.faults(fail_next={"count": 200, "status": 500})
     response = client.get(f"{BASE}/workspaces.json")
     assert response.status_code == 503 and "ts-main" in response.get_json()["error"]["message"]
 
 
-def test_the_service_password_never_appears(client_as):
+def test_the_service_password_never_appears(ts_client_as):
     """Is the service account's password absent from every page and JSON twin?"""
     secret = os.environ["TS_MAIN_PASSWORD"].encode()
-    client = client_as("admin")
+    client = ts_client_as("admin")
     urls = [f"{BASE}/workspaces", f"{BASE}/workspaces.json", f"{BASE}/inventory", f"{BASE}/inventory.json",
             f"{BASE}/inventory?section=members", f"{BASE}/inventory?section=sources",
             f"{BASE}/workspaces/{_workspace_id(client, 'Sandbox')}"]

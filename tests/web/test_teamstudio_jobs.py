@@ -7,8 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.conftest import PASSWORD
-from tests.helpers import audit_rows, csrf_from, login, post_form
+from tests.helpers import audit_rows, csrf_from, post_form
 from tests.sandbox.test_teamstudio_helpers import login as emulator_login
 
 BASE = "/teamstudio/ts-main"
@@ -17,15 +16,6 @@ BASE = "/teamstudio/ts-main"
 def _text(response) -> str:
     """The page as a reader sees it (names such as "Risk & Fraud" are escaped in the HTML)."""
     return html.unescape(response.get_data(as_text=True))
-
-
-@pytest.fixture
-def client_as(teamstudio_app):
-    def make(role: str):
-        client = teamstudio_app.test_client()
-        assert login(client, role, PASSWORD).status_code == 302
-        return client
-    return make
 
 
 @pytest.fixture
@@ -80,10 +70,10 @@ def _new_job(client, workspace_id: str, **fields: str):
 
 
 # --- the job page -------------------------------------------------------------------------------------------
-def test_the_job_page_shows_timing_in_its_zone_and_its_tasks(client_as, ts):
+def test_the_job_page_shows_timing_in_its_zone_and_its_tasks(ts_client_as, ts):
     """Does a viewer see the job's workspace, interval in words, next run on its own clock, tasks and runs?"""
     seeded = _job_named(ts, "Weekly Churn Scoring")
-    page = _text(client_as("viewer").get(f"{BASE}/jobs/{seeded['id']}"))
+    page = _text(ts_client_as("viewer").get(f"{BASE}/jobs/{seeded['id']}"))
     local = datetime.fromisoformat(seeded["next_run"].replace("Z", "+00:00")).astimezone(ZoneInfo("Europe/Berlin"))
     assert "Weekly Churn Scoring" in page and seeded["workspace"]["name"] in page and "every week" in page
     assert local.strftime("%Y-%m-%d %H:%M %Z") in page and "Europe/Berlin" in page
@@ -94,28 +84,28 @@ def test_the_job_page_shows_timing_in_its_zone_and_its_tasks(client_as, ts):
     assert "Delete job" not in page and "Add task" not in page
 
 
-def test_operators_get_the_job_buttons_and_workflow_links(client_as, ts):
+def test_operators_get_the_job_buttons_and_workflow_links(ts_client_as, ts):
     """Does an operator see Run now, Add task, Delete job, Remove and a link to each workflow's run form?"""
     seeded = _job_named(ts, "Hourly ETL")
-    page = _text(client_as("operator").get(f"{BASE}/jobs/{seeded['id']}"))
+    page = _text(ts_client_as("operator").get(f"{BASE}/jobs/{seeded['id']}"))
     assert f"/schedules/{seeded['id']}/run-now" in page and "Add task" in page and "Delete job" in page
     flow = next(t for t in seeded["tasks"] if t["action"] == "run_work_flow")["workfile"]["id"]
     assert f"/run/workflow/{flow}" in page and page.count(">Remove</a>") == len(seeded["tasks"])
     assert "run SQL" in page
 
 
-def test_the_schedules_page_links_each_job_and_offers_a_new_one(client_as, ts):
+def test_the_schedules_page_links_each_job_and_offers_a_new_one(ts_client_as, ts):
     """Does the schedules page link each job name to its page, and offer operators a New job button?"""
     seeded = _job_named(ts, "Hourly ETL")
-    page = _text(client_as("operator").get(f"{BASE}/schedules?per_page=200"))
+    page = _text(ts_client_as("operator").get(f"{BASE}/schedules?per_page=200"))
     assert f'href="{BASE}/jobs/{seeded["id"]}">Hourly ETL</a>' in page and f'href="{BASE}/jobs/new"' in page
-    assert f'{BASE}/jobs/new' not in _text(client_as("viewer").get(f"{BASE}/schedules"))
+    assert f'{BASE}/jobs/new' not in _text(ts_client_as("viewer").get(f"{BASE}/schedules"))
 
 
-def test_the_job_json_mirrors_the_page(client_as, ts):
+def test_the_job_json_mirrors_the_page(ts_client_as, ts):
     """Does the job's JSON carry its workspace, words, zone times and tasks with their run links?"""
     seeded = _job_named(ts, "Weekly Churn Scoring")
-    body = client_as("viewer").get(f"{BASE}/jobs/{seeded['id']}.json").get_json()
+    body = ts_client_as("viewer").get(f"{BASE}/jobs/{seeded['id']}.json").get_json()
     assert body["name"] == "Weekly Churn Scoring" and body["interval"] == "every week"
     assert body["workspace"]["id"] == str(seeded["workspace"]["id"]) and body["schedule"]["timezone"] == "Europe/Berlin"
     assert body["next_run_in_job_zone"].endswith(("+01:00", "+02:00"))
@@ -123,9 +113,9 @@ def test_the_job_json_mirrors_the_page(client_as, ts):
 
 
 # --- a new job ------------------------------------------------------------------------------------------------
-def test_the_new_job_entry_picks_a_workspace_first(client_as, ts):
+def test_the_new_job_entry_picks_a_workspace_first(ts_client_as, ts):
     """Does New job list the active workspaces and send the chosen one to its job form?"""
-    client = client_as("operator")
+    client = ts_client_as("operator")
     page = _text(client.get(f"{BASE}/jobs/new"))
     space = next(s for s in _spaces(ts) if not s["archived_at"])
     assert space["name"] in page
@@ -133,9 +123,9 @@ def test_the_new_job_entry_picks_a_workspace_first(client_as, ts):
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/workspaces/{space['id']}/jobs/new")
 
 
-def test_the_new_job_form_starts_in_the_viewers_zone(client_as, ts):
+def test_the_new_job_form_starts_in_the_viewers_zone(ts_client_as, ts):
     """Does the form's time zone start as the zone the viewer chose, and UTC without one?"""
-    client = client_as("operator")
+    client = ts_client_as("operator")
     workspace_id, _, _ = _space_with_flows(ts)
     url = f"{BASE}/workspaces/{workspace_id}/jobs/new"
     assert '<option selected value="UTC">' in _text(client.get(url))
@@ -143,9 +133,9 @@ def test_the_new_job_form_starts_in_the_viewers_zone(client_as, ts):
     assert '<option selected value="Asia/Tokyo">' in _text(client.get(url))
 
 
-def test_a_new_job_with_a_workflow_is_scheduled_and_listed(client_as, ts, teamstudio_app):
+def test_a_new_job_with_a_workflow_is_scheduled_and_listed(ts_client_as, ts, teamstudio_app):
     """Does the form create a fortnightly job in its zone with its workflow task, shown on both pages and audited?"""
-    client = client_as("operator")
+    client = ts_client_as("operator")
     workspace_id, flow, _ = _space_with_flows(ts)
     when = _future()
     response = _new_job(client, workspace_id, workflow=str(flow["id"]), when=when)
@@ -164,10 +154,10 @@ def test_a_new_job_with_a_workflow_is_scheduled_and_listed(client_as, ts, teamst
     assert create.outcome == task.outcome == "ok" and create.object_id == task.object_id == str(created["id"])
 
 
-def test_an_on_demand_job_needs_no_timing(client_as, ts):
+def test_an_on_demand_job_needs_no_timing(ts_client_as, ts):
     """Is an on-demand job made without first run or interval, and never scheduled?"""
     workspace_id, _, _ = _space_with_flows(ts)
-    response = _new_job(client_as("operator"), workspace_id, name="By hand", interval_unit="on_demand",
+    response = _new_job(ts_client_as("operator"), workspace_id, name="By hand", interval_unit="on_demand",
                         interval_value="", first_date="", first_time="")
     assert response.status_code == 302
     created = _job_named(ts, "By hand")
@@ -192,7 +182,7 @@ def _past() -> dict[str, str]:
     ("other workspace", "Pick one of this workspace's workflows, or none."),
     ({"workflow": "999999"}, "Pick one of this workspace's workflows, or none."),
 ])
-def test_a_refused_new_job_changes_nothing_and_keeps_the_input(client_as, ts, teamstudio_app, fields, says):
+def test_a_refused_new_job_changes_nothing_and_keeps_the_input(ts_client_as, ts, teamstudio_app, fields, says):
     """Is each invalid form refused with its message, the typed values kept and no job made on the platform?"""
     workspace_id, _, other = _space_with_flows(ts)
     if fields == "past":
@@ -200,18 +190,18 @@ def test_a_refused_new_job_changes_nothing_and_keeps_the_input(client_as, ts, te
     elif fields == "other workspace":
         fields = {"workflow": str(other["id"])}
     before = len(_jobs(ts))
-    response = _new_job(client_as("operator"), workspace_id, description="typed by hand", **fields)
+    response = _new_job(ts_client_as("operator"), workspace_id, description="typed by hand", **fields)
     page = _text(response)
     assert response.status_code == 400 and says in page and "typed by hand" in page
     assert len(_jobs(ts)) == before and audit_rows(teamstudio_app, "job_create") == []
 
 
-def test_the_platforms_refusal_is_shown_on_the_form(client_as, ts, teamstudio_app):
+def test_the_platforms_refusal_is_shown_on_the_form(ts_client_as, ts, teamstudio_app):
     """When Team Studio refuses (a name taken in the workspace), does the form say so, keep the input and audit it?"""
     workspace_id, _, _ = _space_with_flows(ts)
     taken = next(j["name"] for j in _jobs(ts) if str(j["workspace"]["id"]) == workspace_id)
     before = len(_jobs(ts))
-    response = _new_job(client_as("operator"), workspace_id, name=taken)
+    response = _new_job(ts_client_as("operator"), workspace_id, name=taken)
     page = _text(response)
     assert response.status_code == 400 and "has already been taken" in page and "form-error" in page
     assert len(_jobs(ts)) == before
@@ -219,10 +209,10 @@ def test_the_platforms_refusal_is_shown_on_the_form(client_as, ts, teamstudio_ap
     assert event.outcome == "failed" and "422" in event.error
 
 
-def test_a_task_that_fails_after_the_job_says_the_job_exists_without_it(client_as, ts, teamstudio_emulator,
+def test_a_task_that_fails_after_the_job_says_the_job_exists_without_it(ts_client_as, ts, teamstudio_emulator,
                                                                          teamstudio_app):
     """When adding the first task fails, is the made job shown with an error saying the task is missing?"""
-    client = client_as("operator")
+    client = ts_client_as("operator")
     workspace_id, flow, _ = _space_with_flows(ts)
     form_page = f"{BASE}/workspaces/{workspace_id}/jobs/new"
     token = csrf_from(client.get(form_page).get_data(as_text=True))
@@ -238,9 +228,9 @@ def test_a_task_that_fails_after_the_job_says_the_job_exists_without_it(client_a
 
 
 # --- tasks --------------------------------------------------------------------------------------------------
-def test_add_task_runs_a_sql_file_with_the_sql_action(client_as, ts, teamstudio_app):
+def test_add_task_runs_a_sql_file_with_the_sql_action(ts_client_as, ts, teamstudio_app):
     """Does Add task offer the workspace's workfiles and add a SQL file as run_sql_workfile, audited?"""
-    client = client_as("operator")
+    client = ts_client_as("operator")
     seeded = _job_named(ts, "Nightly Forest Sweep")
     sql = next(f for f in _workfiles(ts, seeded["workspace"]["id"]) if f["file_type"] == "sql")
     url = f"{BASE}/jobs/{seeded['id']}/tasks/new"
@@ -253,18 +243,18 @@ def test_add_task_runs_a_sql_file_with_the_sql_action(client_as, ts, teamstudio_
     assert event.outcome == "ok" and '"action": "run_sql_workfile"' in event.params
 
 
-def test_add_task_refuses_a_workfile_of_another_workspace(client_as, ts):
+def test_add_task_refuses_a_workfile_of_another_workspace(ts_client_as, ts):
     """Is a workfile of another workspace refused without adding anything?"""
     seeded = _job_named(ts, "Nightly Forest Sweep")
     other = next(f for s in _spaces(ts) if s["id"] != seeded["workspace"]["id"] for f in _workfiles(ts, s["id"]))
-    response = post_form(client_as("operator"), f"{BASE}/jobs/{seeded['id']}/tasks/new", workfile=str(other["id"]))
+    response = post_form(ts_client_as("operator"), f"{BASE}/jobs/{seeded['id']}/tasks/new", workfile=str(other["id"]))
     assert response.status_code == 400 and b"Pick one of this workspace" in response.data
     assert len(_job_named(ts, "Nightly Forest Sweep")["tasks"]) == len(seeded["tasks"])
 
 
-def test_removing_a_task_asks_first(client_as, ts, teamstudio_app):
+def test_removing_a_task_asks_first(ts_client_as, ts, teamstudio_app):
     """Does Remove show a confirm page that changes nothing, and the confirmed POST remove the task, audited?"""
-    client = client_as("operator")
+    client = ts_client_as("operator")
     seeded = _job_named(ts, "Hourly ETL")
     task = seeded["tasks"][1]
     url = f"{BASE}/jobs/{seeded['id']}/tasks/{task['id']}/delete"
@@ -279,9 +269,9 @@ def test_removing_a_task_asks_first(client_as, ts, teamstudio_app):
 
 
 # --- delete ---------------------------------------------------------------------------------------------------
-def test_deleting_a_job_asks_first_naming_its_tasks(client_as, ts, teamstudio_app):
+def test_deleting_a_job_asks_first_naming_its_tasks(ts_client_as, ts, teamstudio_app):
     """Does Delete job show the job and its tasks and delete nothing until the confirmed POST, which is audited?"""
-    client = client_as("operator")
+    client = ts_client_as("operator")
     seeded = _job_named(ts, "Hourly ETL")
     url = f"{BASE}/jobs/{seeded['id']}/delete"
     confirm = _text(client.get(url))
@@ -295,9 +285,9 @@ def test_deleting_a_job_asks_first_naming_its_tasks(client_as, ts, teamstudio_ap
     assert ">Hourly ETL</a>" not in _text(client.get(f"{BASE}/schedules?per_page=200"))
 
 
-def test_a_failed_delete_is_a_flash_not_a_500(client_as, ts, teamstudio_emulator, teamstudio_app):
+def test_a_failed_delete_is_a_flash_not_a_500(ts_client_as, ts, teamstudio_emulator, teamstudio_app):
     """When Team Studio fails the delete, does the operator get a flash, the job stay and the audit say failed?"""
-    client = client_as("operator")
+    client = ts_client_as("operator")
     seeded = _job_named(ts, "Hourly ETL")
     url = f"{BASE}/jobs/{seeded['id']}/delete"
     token = csrf_from(client.get(url).get_data(as_text=True))
@@ -317,9 +307,9 @@ def _action_urls(ts) -> list[str]:
             f"{job}/tasks/{seeded['tasks'][0]['id']}/delete", f"{job}/delete"]
 
 
-def test_a_viewer_is_refused_every_job_action(client_as, ts):
+def test_a_viewer_is_refused_every_job_action(ts_client_as, ts):
     """Is every job action route a 403 for a viewer, GET and POST, with nothing changed?"""
-    client = client_as("viewer")
+    client = ts_client_as("viewer")
     before = _jobs(ts)
     token = csrf_from(client.get(f"{BASE}/schedules").get_data(as_text=True))
     for url in _action_urls(ts):
@@ -329,9 +319,9 @@ def test_a_viewer_is_refused_every_job_action(client_as, ts):
     assert _jobs(ts) == before
 
 
-def test_a_post_without_its_csrf_token_is_refused(client_as, ts):
+def test_a_post_without_its_csrf_token_is_refused(ts_client_as, ts):
     """Are a new job, a task removal and a delete without the CSRF token refused, changing nothing?"""
-    client = client_as("operator")
+    client = ts_client_as("operator")
     before = _jobs(ts)
     for url in _action_urls(ts)[1:]:
         response = client.post(url, data=_job_form())
@@ -341,20 +331,20 @@ def test_a_post_without_its_csrf_token_is_refused(client_as, ts):
 
 @pytest.mark.parametrize("path", ["/jobs/999999", "/jobs/abc", "/jobs/999999.json", "/jobs/999999/delete",
                                   "/jobs/999999/tasks/new", "/workspaces/999999/jobs/new"])
-def test_an_unknown_job_or_workspace_is_404(client_as, path):
+def test_an_unknown_job_or_workspace_is_404(ts_client_as, path):
     """Are unknown and malformed job and workspace ids 404s?"""
-    assert client_as("operator").get(BASE + path).status_code == 404
+    assert ts_client_as("operator").get(BASE + path).status_code == 404
 
 
-def test_an_unknown_task_is_404(client_as, ts):
+def test_an_unknown_task_is_404(ts_client_as, ts):
     """Is removing a task the job does not have a 404?"""
     seeded = _job_named(ts, "Hourly ETL")
-    assert client_as("operator").get(f"{BASE}/jobs/{seeded['id']}/tasks/999999/delete").status_code == 404
+    assert ts_client_as("operator").get(f"{BASE}/jobs/{seeded['id']}/tasks/999999/delete").status_code == 404
 
 
-def test_a_failing_platform_is_a_banner_on_the_job_page(client_as, ts, teamstudio_emulator):
+def test_a_failing_platform_is_a_banner_on_the_job_page(ts_client_as, ts, teamstudio_emulator):
     """When Team Studio answers 500, does the job page still render with a banner (or the last good copy)?"""
     seeded = _job_named(ts, "Hourly ETL")
     teamstudio_emulator.faults(fail_next={"count": 200, "status": 500})
-    response = client_as("viewer").get(f"{BASE}/jobs/{seeded['id']}")
+    response = ts_client_as("viewer").get(f"{BASE}/jobs/{seeded['id']}")
     assert response.status_code == 200 and b"banner-error" in response.data and b"server error (500)" in response.data

@@ -8,17 +8,7 @@ import pytest
 
 from app.extensions import db
 from app.models import RunRecord, Sweep
-from tests.conftest import PASSWORD
-from tests.helpers import audit_rows, csrf_from, execution_id_from, login, post_form
-
-
-@pytest.fixture
-def client_as(teamstudio_app):
-    def make(role: str):
-        client = teamstudio_app.test_client()
-        assert login(client, role, PASSWORD).status_code == 302
-        return client
-    return make
+from tests.helpers import audit_rows, csrf_from, execution_id_from, post_form
 
 
 def _forest_id(client) -> str:
@@ -34,10 +24,10 @@ def _sweep(client, values: str = "5, 10, 25, 50, 75") -> str:
     return response.headers["Location"]
 
 
-def test_a_sweep_runs_once_per_value_then_charts_accuracy_against_trees(client_as, teamstudio_app,
+def test_a_sweep_runs_once_per_value_then_charts_accuracy_against_trees(ts_client_as, teamstudio_app,
                                                                         teamstudio_emulator):
     """The hyperparameter notebook from the browser: 5..75 trees, wait, accuracy charted rising with trees."""
-    client = client_as("operator")
+    client = ts_client_as("operator")
     url = _sweep(client)
     waiting = client.get(url).get_data(as_text=True)
     assert "waiting for 5 of 5 runs" in waiting and "data-wait-url" in waiting and "sweep-chart" not in waiting
@@ -58,9 +48,9 @@ def test_a_sweep_runs_once_per_value_then_charts_accuracy_against_trees(client_a
     assert event.outcome == "ok" and '"values": ["5", "10", "25", "50", "75"]' in event.params
 
 
-def test_the_metrics_that_vary_are_offered_first(client_as, teamstudio_emulator):
+def test_the_metrics_that_vary_are_offered_first(ts_client_as, teamstudio_emulator):
     """Is the default metric one whose value differs between the runs (a constant makes a flat, useless chart)?"""
-    client = client_as("operator")
+    client = ts_client_as("operator")
     url = _sweep(client, "5, 75")
     teamstudio_emulator.advance(3600)
     page = client.get(url).get_data(as_text=True)
@@ -71,9 +61,9 @@ def test_the_metrics_that_vary_are_offered_first(client_as, teamstudio_emulator)
 @pytest.mark.parametrize("values, message", [
     ("5", "Give at least 2 values"), ("5, 5", "Each value once"), (",".join(str(i) for i in range(13)), "At most 12"),
 ])
-def test_bad_values_are_refused_and_nothing_runs(client_as, teamstudio_app, values, message):
+def test_bad_values_are_refused_and_nothing_runs(ts_client_as, teamstudio_app, values, message):
     """Is a sweep with too few, repeated or too many values refused on the form, with nothing started?"""
-    client = client_as("operator")
+    client = ts_client_as("operator")
     forest = _forest_id(client)
     response = post_form(client, f"/teamstudio/ts-main/sweeps/new?workflow={forest}", variable="@n_trees",
                          values=values)
@@ -82,9 +72,9 @@ def test_bad_values_are_refused_and_nothing_runs(client_as, teamstudio_app, valu
         assert db.session.query(Sweep).count() == 0 and db.session.query(RunRecord).count() == 0
 
 
-def test_an_undeclared_variable_is_refused(client_as, teamstudio_app):
+def test_an_undeclared_variable_is_refused(ts_client_as, teamstudio_app):
     """Is a variable the workflow does not declare refused, with nothing started?"""
-    client = client_as("operator")
+    client = ts_client_as("operator")
     forest = _forest_id(client)
     response = post_form(client, f"/teamstudio/ts-main/sweeps/new?workflow={forest}", variable="@n_leaves",
                          values="1, 2")
@@ -92,9 +82,9 @@ def test_an_undeclared_variable_is_refused(client_as, teamstudio_app):
     assert audit_rows(teamstudio_app, "run_start") == []
 
 
-def test_a_double_submit_starts_one_sweep(client_as, teamstudio_app):
+def test_a_double_submit_starts_one_sweep(ts_client_as, teamstudio_app):
     """Do two submits of one sweep form start its runs once and land on the same sweep?"""
-    client = client_as("operator")
+    client = ts_client_as("operator")
     forest = _forest_id(client)
     url = f"/teamstudio/ts-main/sweeps/new?workflow={forest}"
     html = client.get(url).get_data(as_text=True)
@@ -105,27 +95,27 @@ def test_a_double_submit_starts_one_sweep(client_as, teamstudio_app):
     assert len(audit_rows(teamstudio_app, "run_start")) == 2
 
 
-def test_sweeps_are_listed_and_viewers_may_look_but_not_start(client_as):
+def test_sweeps_are_listed_and_viewers_may_look_but_not_start(ts_client_as):
     """Does the sweeps list show a sweep to a viewer, who is refused the new-sweep form?"""
-    _sweep(client_as("operator"), "10, 50")
-    viewer = client_as("viewer")
+    _sweep(ts_client_as("operator"), "10, 50")
+    viewer = ts_client_as("viewer")
     listing = viewer.get("/teamstudio/ts-main/sweeps").get_data(as_text=True)
     assert "Random Forest" in listing and "10, 50" in listing and "New sweep" not in listing
     assert viewer.get("/teamstudio/ts-main/sweeps/new").status_code == 403
     assert viewer.post("/teamstudio/ts-main/sweeps/new?workflow=1").status_code in (400, 403)
 
 
-def test_unknown_sweeps_and_workflows_are_404(client_as):
+def test_unknown_sweeps_and_workflows_are_404(ts_client_as):
     """Are an unknown sweep id, a malformed one and an unknown workflow 404 pages?"""
-    client = client_as("operator")
+    client = ts_client_as("operator")
     assert client.get("/teamstudio/ts-main/sweeps/" + "0" * 32).status_code == 404
     assert client.get("/teamstudio/ts-main/sweeps/nope").status_code == 404
     assert client.get("/teamstudio/ts-main/sweeps/new?workflow=99999").status_code == 404
 
 
-def test_a_sweep_without_csrf_starts_nothing(client_as, teamstudio_app):
+def test_a_sweep_without_csrf_starts_nothing(ts_client_as, teamstudio_app):
     """Is a sweep POST without its CSRF token refused with nothing started?"""
-    client = client_as("operator")
+    client = ts_client_as("operator")
     forest = _forest_id(client)
     html = client.get(f"/teamstudio/ts-main/sweeps/new?workflow={forest}").get_data(as_text=True)
     response = client.post(f"/teamstudio/ts-main/sweeps/new?workflow={forest}", data={
@@ -133,9 +123,9 @@ def test_a_sweep_without_csrf_starts_nothing(client_as, teamstudio_app):
     assert response.status_code == 400 and audit_rows(teamstudio_app, "run_start") == []
 
 
-def test_a_platform_failure_while_starting_is_reported_per_value(client_as, teamstudio_app, teamstudio_emulator):
+def test_a_platform_failure_while_starting_is_reported_per_value(ts_client_as, teamstudio_app, teamstudio_emulator):
     """When the engine refuses the starts, does the sweep page say which values did not start, with no 500?"""
-    client = client_as("operator")
+    client = ts_client_as("operator")
     forest = _forest_id(client)
     page = f"/teamstudio/ts-main/sweeps/new?workflow={forest}"
     html = client.get(page).get_data(as_text=True)
