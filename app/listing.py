@@ -66,3 +66,14 @@ def distinct(values: Iterable[str | None]) -> list[str]:
 
 def iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
+
+
+def search_text(args: Mapping[str, str]) -> str:
+    """The `q` a table's search box sent, trimmed and bounded."""
+    return str(args.get("q", "")).strip()[:200]
+
+
+def matching(items: Iterable[T], q: str, texts: Callable[[T], Iterable[str]]) -> list[T]:
+    """The items one of whose texts contains q (any case); all of them without q."""
+    needle = q.lower()
+    return [item for item in items if not needle or any(needle in text.lower() for text in texts(item))]

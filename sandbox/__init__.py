@@ -39,8 +39,16 @@ def _teamstudio() -> Emulator:
     return Emulator(lambda seed, size: TeamStudioBackend(seed=seed, size=size), teamstudio_blueprint)
 
 
+def _vantage6() -> Emulator:
+    from sandbox.vantage6.models import Vantage6Backend
+    from sandbox.vantage6.routes import vantage6_blueprint
+
+    return Emulator(lambda seed, size: Vantage6Backend(seed=seed, size=size), vantage6_blueprint)
+
+
 # key -> loader, imported lazily so one emulator's import cost is paid only when it is used.
-EMULATORS: dict[str, Callable[[], Emulator]] = {"aac": _aac, "server": _server, "teamstudio": _teamstudio}
+EMULATORS: dict[str, Callable[[], Emulator]] = {"aac": _aac, "server": _server, "teamstudio": _teamstudio,
+                                               "vantage6": _vantage6}
 
 
 def create_app(key: str, seed: int = 1, size: str = "small") -> Flask:

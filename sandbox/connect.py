@@ -64,9 +64,24 @@ password_env = "TEAMSTUDIO_SANDBOX_PASSWORD"
 """, {"TEAMSTUDIO_SANDBOX_PASSWORD": minted["password"]}
 
 
+def _vantage6(url: str, minted: dict) -> tuple[str, dict[str, str]]:
+    keycloak = (f'oidc_token_url = "{minted["token_url"]}"\nclient_id = "{minted["client_id"]}"\n'
+                if "token_url" in minted else "")
+    return f"""
+[[connection]]
+name = "vantage6-sandbox"
+label = "vantage6 sandbox"
+platform = "vantage6"
+sandbox = true
+base_url = "{url}"
+username = "{minted['username']}"
+password_env = "VANTAGE6_SANDBOX_PASSWORD"
+{keycloak}""", {"VANTAGE6_SANDBOX_PASSWORD": minted["password"]}
+
+
 # key -> (connection entry, secrets to export) from the emulator URL and what /_sandbox/tokens minted
 TEMPLATES: dict[str, Callable[[str, dict], tuple[str, dict[str, str]]]] = {
-    "aac": _aac, "server": _server, "teamstudio": _teamstudio}
+    "aac": _aac, "server": _server, "teamstudio": _teamstudio, "vantage6": _vantage6}
 
 
 def wait_until_up(url: str, seconds: float = 30.0) -> None:

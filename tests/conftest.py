@@ -84,6 +84,16 @@ def teamstudio_emulator(teamstudio_url: str) -> Iterator[Emulator]:
     yield from _controlled(teamstudio_url)
 
 
+@pytest.fixture(scope="session")
+def vantage6_url() -> Iterator[str]:
+    yield from _serve("vantage6")
+
+
+@pytest.fixture
+def vantage6_emulator(vantage6_url: str) -> Iterator[Emulator]:
+    yield from _controlled(vantage6_url)
+
+
 SERVER_SHAPES = {
     # name: (uses Server API v3 on the Web API address, uses the OAuth1 subscription API on the gallery)
     "server-main": (True, True),
@@ -185,6 +195,24 @@ def teamstudio_app(tmp_path: Path, teamstudio_emulator: Emulator, monkeypatch: p
                                                     monkeypatch))
 
 
+def vantage6_connection(name: str, url: str, minted: dict, monkeypatch: pytest.MonkeyPatch) -> str:
+    """One vantage6 connection block signing in as the minted user; the password goes in the environment."""
+    env = name.upper().replace("-", "_") + "_PASSWORD"
+    monkeypatch.setenv(env, minted["password"])
+    extra = "".join(f'{key} = "{minted[key]}"\n' for key in ("client_id",) if key in minted)
+    if "token_url" in minted:
+        extra += f'oidc_token_url = "{minted["token_url"]}"\n'
+    return (f'[[connection]]\nname = "{name}"\nplatform = "vantage6"\nbase_url = "{url}"\n'
+            f'username = "{minted["username"]}"\npassword_env = "{env}"\n{extra}')
+
+
+@pytest.fixture
+def vantage6_app(tmp_path: Path, vantage6_emulator: Emulator, monkeypatch: pytest.MonkeyPatch):
+    """The app with one vantage6 connection against the vantage6 emulator (version 4)."""
+    yield build_app(tmp_path, vantage6_connection("v6-main", vantage6_emulator.url, vantage6_emulator.mint(),
+                                                  monkeypatch))
+
+
 @pytest.fixture
 def mixed_app(tmp_path: Path, emulator: Emulator, server_emulator: Emulator, monkeypatch: pytest.MonkeyPatch):
     """AAC and Server connections against their emulators, plus one AAC connection nobody answers on."""
@@ -218,6 +246,12 @@ def client_as(app):
 def ts_client_as(teamstudio_app):
     """ts_client_as('operator') -> a signed-in test client of the Team Studio app."""
     return _client_as(teamstudio_app)
+
+
+@pytest.fixture
+def v6_client_as(vantage6_app):
+    """v6_client_as('operator') -> a signed-in test client of the vantage6 app."""
+    return _client_as(vantage6_app)
 
 
 @pytest.fixture

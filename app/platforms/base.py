@@ -25,6 +25,10 @@ class PlatformService:
     supports_run_results: ClassVar[bool] = False  # a finished run has a results page (the blueprint's `results`)
     supports_token_refresh: ClassVar[bool] = False
     supports_output_download: ClassVar[bool] = False
+    # a platform whose runs need a form of their own (vantage6's task form): the shared Run links lead there
+    own_run_form: ClassVar[str | None] = None
+    # the run page's template (it may extend platform/run_detail.html) and what it adds (run_page_extras)
+    run_detail_template: ClassVar[str] = "platform/run_detail.html"
     variables_as_pairs: ClassVar[bool] = False  # the run form takes name/value rows (Team Studio's `@name` = value)
     workflow_kinds: ClassVar[tuple[str, ...]] = ("workflow",)  # what the workflows page can filter on
     workflows_heading: ClassVar[str] = "Workflows"
@@ -72,6 +76,10 @@ class PlatformService:
             items = [r for r in items if r.target and needle in r.target.name.lower()]
         return page_of(items, page, per_page)
 
+    def run_page_extras(self, run_id: str) -> dict[str, Any]:
+        """What a platform's own run page shows beside the Run (vantage6: each organisation's run)."""
+        return {}
+
     def search_workflows(self, query: str, kind: str, page: int, per_page: int) -> Page[Workflow]:
         """One page of runnable things whose name contains `query`; platforms with a search API override this."""
         query = query.lower()
@@ -112,3 +120,7 @@ class PlatformService:
 
     def refresh_token(self) -> Any:
         raise self.not_supported("token refresh")
+
+    def sign_in_with_code(self, code: str) -> TokenInfo:
+        """Sign in with the two-factor code a person typed on the token panel (TokenInfo.accepts_code)."""
+        raise self.not_supported("two-factor sign-in")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
+from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Regexp
 
 EXECUTION_ID = Regexp(r"^[0-9a-f]{32}$", message="This form is malformed; reload the page.")
@@ -23,3 +23,10 @@ class RunForm(FlaskForm):
         super().__init__(*args, **kwargs)
         if not self.execution_id.data:
             self.execution_id.data = uuid.uuid4().hex
+
+
+class TwoFactorForm(FlaskForm):
+    """The six-digit code of an account with two-factor authentication, typed on the token panel."""
+
+    code = StringField(validators=[DataRequired(message="Enter the six-digit code."),
+                                   Regexp(r"^\d{6}$", message="The code is six digits.")])

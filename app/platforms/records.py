@@ -192,6 +192,7 @@ class TokenInfo:
     expiry_label: str = "Access token expires"
     refreshed_label: str = "Last refresh"
     unknown_expiry: str = "not fetched yet"  # what the panel says while expires_at is None
+    accepts_code: bool = False  # the panel asks for a two-factor code (the platform's sign-in waits for one)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ PLATFORMS: dict[str, tuple[str, str]] = {
     "aac": ("app.platforms.aac.service:AacService", "Alteryx Analytics Cloud"),
     "server": ("app.platforms.server.service:ServerService", "Alteryx Server"),
     "teamstudio": ("app.platforms.teamstudio.service:TeamStudioService", "TIBCO Team Studio"),
+    "vantage6": ("app.platforms.vantage6.service:Vantage6Service", "vantage6"),
 }
 PLATFORM_KEYS = tuple(PLATFORMS)
 

@@ -12,13 +12,13 @@ from app.auth.roles import role_required
 from app.cache import Fetched, cached_read, derived, invalidate_after_action
 from app.charts import count_by, duration_trend, runs_per_day_by_outcome, runs_per_day_by_status, upcoming_per_hour
 from app.connections import service_or_404
-from app.errors import InvalidRequest, NotFound, PlatformError, TokenRejected
+from app.errors import InvalidRequest, NotFound, NotSupported, PlatformError, TokenRejected
 from app.downloads import attachment_headers, safe_content_type
 from app.extensions import db
 from app.listing import ScheduleFilters, distinct
 from app.models import RunRecord
 from app.pagination import clamp_page, page_of, requested_per_page
-from app.platforms.forms import ConfirmForm, RunForm
+from app.platforms.forms import ConfirmForm, RunForm, TwoFactorForm
 from app.platforms.parameters import (VariableRow, initial_rows, submitted_rows, submitted_values, validate_parameters,
                                       validate_rows)
 from app.platforms.run_memory import last_used
@@ -143,9 +143,10 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
         svc = service(connection)
         try:
             run = svc.run(run_id)
+            extras = svc.run_page_extras(run_id)
         except NotFound:
-            abort(404, description=f"{connection} has no run {run_id!r}.")
-        return render_template("platform/run_detail.html", svc=svc, run=run)
+            abort(404, description=f"{connection} has no {svc.run_noun.lower()} {run_id!r}.")
+        return render_template(svc.run_detail_template, svc=svc, run=run, **extras)
 
     @bp.route("/<connection>/runs/<run_id>/stop", methods=["GET", "POST"])
     @role_required("operator")
@@ -223,6 +224,8 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
         svc = service(connection)
         if not svc.supports_run:
             abort(404)
+        if svc.own_run_form:  # the platform's runs take a form of its own, started from this one's values
+            return redirect(url_for(f"{platform}.{svc.own_run_form}", connection=connection, source=target_id))
         try:
             workflow = svc.workflow(kind, target_id)
         except NotFound:
@@ -243,10 +246,9 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
         form_error = ""
         if form.validate_on_submit():
             execution_id = form.execution_id.data
-            existing = db.session.execute(db.select(RunRecord).filter_by(execution_id=execution_id)).scalar_one_or_none()
-            if existing is not None:  # a second submit of the same form: show the first run
-                flash("This run was already started; showing it.", "info")
-                return _after_start(platform, connection, existing)
+            repeat = show_if_already_started(platform, connection, execution_id)
+            if repeat is not None:
+                return repeat
             if svc.variables_as_pairs:  # each bad row carries its own error
                 paired = validate_rows(workflow.parameters, rows)
                 values, params_ok = (paired, True) if paired is not None else (values, False)
@@ -255,7 +257,7 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
                 params_ok = not field_errors
             option_errors = validate_parameters(workflow.run_options, options)
             if params_ok and not option_errors:
-                started = _start(svc, platform, connection, workflow, values, options, execution_id)
+                started = start_and_follow(svc, platform, connection, workflow, values, options, execution_id)
                 if not isinstance(started, PlatformError):
                     return started
                 form_error = started.describe()
@@ -278,7 +280,7 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
         infos = fetch_or_banner(svc.token_info, errors) or ()
         facts = fetch_or_banner(svc.instance_facts, errors) or ()
         return render_template("platform/token.html", svc=svc, infos=infos, facts=facts, errors=unique_errors(errors),
-                               form=ConfirmForm())
+                               form=ConfirmForm(), code_form=TwoFactorForm())
 
     @bp.route("/<connection>/token/refresh", methods=["POST"])
     @role_required("operator")
@@ -306,9 +308,39 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
             flash("Token refreshed.", "success")
         return redirect(url_for(f"{platform}.token", connection=connection))
 
+    @bp.route("/<connection>/token/code", methods=["POST"])
+    @role_required("operator")
+    def token_code(connection: str):
+        """Sign in with a two-factor code typed on the panel; audited by the service whatever the outcome."""
+        svc = service(connection)
+        form = TwoFactorForm()
+        if not form.validate_on_submit():
+            flash(" ".join(e for errors in form.errors.values() for e in errors) or "The form was not accepted.",
+                  "error")
+            return redirect(url_for(f"{platform}.token", connection=connection))
+        try:
+            svc.sign_in_with_code(form.code.data)
+        except NotSupported:
+            abort(404)
+        except PlatformError as error:
+            flash(f"Sign-in failed: {error.describe()}", "error")
+        else:
+            invalidate_after_action(connection)
+            flash("Signed in with the two-factor code.", "success")
+        return redirect(url_for(f"{platform}.token", connection=connection))
 
-def _start(svc: Any, platform: str, connection: str, workflow: Any, values: dict[str, str],
-           options: dict[str, str], execution_id: str) -> Any:
+
+def show_if_already_started(platform: str, connection: str, execution_id: str) -> Any:
+    """A second submit of one run form: the run the first one started, or None when this is the first."""
+    existing = db.session.execute(db.select(RunRecord).filter_by(execution_id=execution_id)).scalar_one_or_none()
+    if existing is None:
+        return None
+    flash("This run was already started; showing it.", "info")
+    return _after_start(platform, connection, existing)
+
+
+def start_and_follow(svc: Any, platform: str, connection: str, workflow: Any, values: dict[str, str],
+                     options: dict[str, str], execution_id: str) -> Any:
     """Start the run and go to it; a refusal of the values (InvalidRequest) is returned for the form to show."""
     started = start_recorded_run(svc, workflow, values, options, execution_id)
     error = started.error

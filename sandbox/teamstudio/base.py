@@ -5,11 +5,9 @@ they are members of (anything else is 403), and only members change a workspace'
 """
 from __future__ import annotations
 
-import functools
 import random
 import threading
 from datetime import datetime
-from typing import Any, Callable, TypeVar, cast
 
 from sandbox.common.clock import Clock
 from sandbox.common.faults import FaultState
@@ -18,16 +16,8 @@ from sandbox.teamstudio.errors import Forbidden, not_found
 from sandbox.teamstudio.sessions import SessionStore
 from sandbox.teamstudio.world import Job, Process, User, Workfile, Workspace, World
 
-F = TypeVar("F", bound=Callable[..., Any])
 
 
-def locked(method: F) -> F:
-    """Run a backend operation under the backend's lock (the HTTP server is threaded)."""
-    @functools.wraps(method)
-    def wrapper(self: "BackendBase", *args: Any, **kwargs: Any) -> Any:
-        with self.lock:
-            return method(self, *args, **kwargs)
-    return cast(F, wrapper)
 
 
 class BackendBase:

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any, Mapping
 
 from sandbox.common.clock import parse_iso
-from sandbox.teamstudio.base import locked
+from sandbox.common.locking import locked
 from sandbox.teamstudio.engine import final_status, state_at
 from sandbox.teamstudio.errors import Unprocessable, not_found
 from sandbox.teamstudio.paging import paginate

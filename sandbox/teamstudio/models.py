@@ -9,7 +9,7 @@ from sandbox.common.clock import Clock
 from sandbox.common.faults import FaultState
 from sandbox.common.reset import settle_seed_and_size
 from sandbox.teamstudio import errors
-from sandbox.teamstudio.base import locked
+from sandbox.common.locking import locked
 from sandbox.teamstudio.engine import final_status, state_at
 from sandbox.teamstudio.flows import FAILING, RANDOM_FOREST
 from sandbox.teamstudio.jobs import JobsMixin

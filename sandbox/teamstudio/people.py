@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Mapping
 
-from sandbox.teamstudio.base import BackendBase, locked
+from sandbox.common.locking import locked
+from sandbox.teamstudio.base import BackendBase
 from sandbox.teamstudio.errors import Unauthorized, Unprocessable
 from sandbox.teamstudio.paging import paginate
 from sandbox.teamstudio.serialize import user_json

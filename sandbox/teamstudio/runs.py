@@ -6,7 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from sandbox.common.ids import seeded_uuid4
-from sandbox.teamstudio.base import BackendBase, locked
+from sandbox.common.locking import locked
+from sandbox.teamstudio.base import BackendBase
 from sandbox.teamstudio.engine import make_process, requested_variables, resolve_values, state_at, stop
 from sandbox.teamstudio.errors import Unprocessable, not_found
 from sandbox.teamstudio.results import build_results

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox.teamstudio.base import BackendBase, locked
+from sandbox.common.locking import locked
+from sandbox.teamstudio.base import BackendBase
 from sandbox.teamstudio.errors import not_found
 from sandbox.teamstudio.paging import paginate
 from sandbox.teamstudio.serialize import data_source_json, database_json

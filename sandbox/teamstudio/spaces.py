@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from sandbox.teamstudio.base import BackendBase, locked
+from sandbox.common.locking import locked
+from sandbox.teamstudio.base import BackendBase
 from sandbox.teamstudio.errors import NotFound, Unprocessable
 from sandbox.teamstudio.paging import flag, paginate
 from sandbox.teamstudio.serialize import member_json, workfile_json, workspace_json

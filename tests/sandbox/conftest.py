@@ -9,6 +9,7 @@ from authlib.integrations.requests_client import OAuth1Auth
 
 from sandbox import create_app
 from sandbox.common.server import LiveServer
+from tests.sandbox.test_vantage6_helpers import V6
 
 
 @pytest.fixture(scope="module")
@@ -127,3 +128,24 @@ def gallery(server_base: str, server_creds: Callable[..., dict]) -> requests.Ses
     session.auth = OAuth1Auth(client_id=creds["api_key"], client_secret=creds["api_secret"], signature_type="QUERY")
     session.base = f"{server_base}/gallery/api/v1"  # type: ignore[attr-defined]
     return session
+
+
+# -- vantage6 emulator -------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def vantage6_server() -> Iterator[str]:
+    """A real HTTP server running the vantage6 emulator for the module."""
+    server = LiveServer(create_app("vantage6", seed=1))
+    yield server.start()
+    server.stop()
+
+
+@pytest.fixture
+def v6(vantage6_server: str) -> V6:
+    """The vantage6 emulator, freshly reset to seed 1, small (world, clock, faults, version 4.15.2)."""
+    state = requests.get(f"{vantage6_server}/_sandbox/state", timeout=10).json()
+    if (state["seed"], state["size"]) == (1, "small"):
+        requests.post(f"{vantage6_server}/_sandbox/reset", timeout=10).raise_for_status()
+    else:
+        requests.post(f"{vantage6_server}/_sandbox/seed", json={"seed": 1, "size": "small"},
+                      timeout=60).raise_for_status()
+    return V6(vantage6_server)

@@ -1,7 +1,7 @@
 """Team Studio's own pages beyond the shared four: the workspaces list, one workspace, the admin inventory."""
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any
 
 from flask import abort, render_template, request
 from flask_login import login_required
@@ -12,12 +12,12 @@ from app.concurrency import parallel_calls
 from app.connections import service_or_404
 from app.errors import NotFound, PlatformError
 from app.exports import json_response
+from app.listing import matching, search_text
 from app.pagination import clamp_page, page_of, requested_per_page
 from app.platforms.teamstudio import bp
 from app.platforms.teamstudio.inventory import TeamStudioInventory, WorkspaceInfo
 from app.platforms.views import fetch_or_banner, unique_errors
 
-T = TypeVar("T")
 STATES = ("active", "archived")
 SECTIONS = (("users", "Users"), ("members", "Workspace members"), ("sources", "Data sources"))
 
@@ -27,18 +27,10 @@ def _inventory(connection: str) -> tuple[Any, TeamStudioInventory]:
     return svc, TeamStudioInventory(svc)
 
 
-def _search() -> str:
-    return request.args.get("q", "").strip()[:200]
-
-
-def _matching(items: Iterable[T], q: str, texts: Callable[[T], Iterable[str]]) -> list[T]:
-    """The items one of whose texts contains q (any case); all of them without q."""
-    needle = q.lower()
-    return [item for item in items if not needle or any(needle in text.lower() for text in texts(item))]
 
 
 def _workspaces_shown(spaces: list[WorkspaceInfo], q: str, state: str) -> list[WorkspaceInfo]:
-    return [s for s in _matching(spaces, q, lambda s: (s.name,))
+    return [s for s in matching(spaces, q, lambda s: (s.name,))
             if not state or s.active == (state == "active")]
 
 
@@ -54,7 +46,7 @@ def workspaces(connection: str):
     svc, inventory = _inventory(connection)
     errors: list[PlatformError] = []
     fetched = fetch_or_banner(inventory.workspaces, errors)
-    q, state = _search(), _state()
+    q, state = search_text(request.args), _state()
     shown = _workspaces_shown(fetched.value if fetched else [], q, state)
     page = page_of(shown, clamp_page(request.args.get("page")), requested_per_page())
     return render_template("teamstudio/workspaces.html", svc=svc, page=page, errors=errors, fetched=fetched, q=q,
@@ -67,7 +59,7 @@ def workspaces_json(connection: str):
     """The workspaces page's filtered table, whole; a platform failure is a JSON error body."""
     _, inventory = _inventory(connection)
     fetched = inventory.workspaces()
-    shown = _workspaces_shown(fetched.value, _search(), _state())
+    shown = _workspaces_shown(fetched.value, search_text(request.args), _state())
     return json_response(f"teamstudio-{connection}-workspaces", {
         "items": to_json(shown), "total": len(shown), "stale": fetched.stale.describe() if fetched.stale else None})
 
@@ -99,14 +91,14 @@ def _section_rows(inventory: TeamStudioInventory, section: str, q: str, errors: 
     """The fetched copy behind a section and its rows matching q."""
     if section == "members":
         fetched = fetch_or_banner(inventory.memberships, errors)
-        return fetched, _matching(fetched.value if fetched else [], q, lambda m: (
+        return fetched, matching(fetched.value if fetched else [], q, lambda m: (
             m.workspace_name, m.member.name, m.member.username, m.member.role))
     if section == "sources":
         fetched = fetch_or_banner(inventory.data_sources, errors)
-        return fetched, _matching(fetched.value if fetched else [], q, lambda s: (
+        return fetched, matching(fetched.value if fetched else [], q, lambda s: (
             s.name, s.entity_type, s.host, *(d.name for d in s.databases or ())))
     fetched = fetch_or_banner(inventory.users, errors)
-    return fetched, _matching(fetched.value if fetched else [], q, lambda u: (u.name, u.username, u.email))
+    return fetched, matching(fetched.value if fetched else [], q, lambda u: (u.name, u.username, u.email))
 
 
 @bp.route("/<connection>/inventory")
@@ -117,7 +109,7 @@ def inventory(connection: str):
     section = request.args.get("section", "users")
     section = section if section in dict(SECTIONS) else "users"
     errors: list[PlatformError] = []
-    q = _search()
+    q = search_text(request.args)
     fetched, rows = _section_rows(reads, section, q, errors)
     page = page_of(rows, clamp_page(request.args.get("page")), requested_per_page())
     return render_template("teamstudio/inventory.html", svc=svc, section=section, sections=SECTIONS,
