@@ -69,6 +69,9 @@ class Authenticator(Protocol):
     def recover(self) -> bool:
         """Called once after a 401; returns True when a retry may now succeed (token refreshed)."""
 
+    # Optional: `refuses(response) -> bool` says that an answer other than a 401 also means the token was refused
+    # (vantage6 answers 422 "Signature verification failed" for a token its restarted server no longer knows).
+
 
 ErrorMessage = Callable[[Any], "str | None"]
 DOWNLOAD_CHUNK = 64 * 1024
@@ -171,7 +174,7 @@ class PlatformHttp:
         attempt = 0
         while True:
             response = self._send(method, path, params=params, json=json, data=data, headers=headers, stream=stream)
-            if response.status_code == 401 and not recovered and self.authenticator is not None:
+            if not recovered and self.authenticator is not None and self._token_refused(response):
                 recovered = True
                 if self.authenticator.recover():
                     continue
@@ -233,6 +236,10 @@ class PlatformHttp:
             raise Unavailable(self.connection, f"could not connect to {self.base_url}") from None
         except requests.RequestException as exc:
             raise Unavailable(self.connection, f"request failed ({type(exc).__name__})") from None
+
+    def _token_refused(self, response: requests.Response) -> bool:
+        refuses = getattr(self.authenticator, "refuses", None)
+        return response.status_code == 401 or bool(refuses and refuses(response))
 
     def _error_for(self, response: requests.Response) -> PlatformError:
         status = response.status_code

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
 
-from app.platforms.records import Schedule
+from app.platforms.records import RunFilter, Schedule
 
 T = TypeVar("T")
 
@@ -77,3 +77,13 @@ def matching(items: Iterable[T], q: str, texts: Callable[[T], Iterable[str]]) ->
     """The items one of whose texts contains q (any case); all of them without q."""
     needle = q.lower()
     return [item for item in items if not needle or any(needle in text.lower() for text in texts(item))]
+
+
+def chosen_filters(offered: Iterable[RunFilter], args: Mapping[str, str]) -> dict[str, str]:
+    """The values of a platform's own run filters in a query string; a value not among the choices is dropped."""
+    chosen = {}
+    for run_filter in offered:
+        value = str(args.get(run_filter.name, ""))
+        if value and value in {choice for choice, _ in run_filter.choices}:
+            chosen[run_filter.name] = value
+    return chosen

@@ -9,7 +9,7 @@ from app.api.serialize import to_json
 from app.cache import derived
 from app.connections import service_or_404
 from app.errors import NotFound
-from app.listing import ScheduleFilters
+from app.listing import ScheduleFilters, chosen_filters
 from app.pagination import clamp_page, page_of
 from app.platforms.registry import PLATFORM_KEYS
 
@@ -46,9 +46,10 @@ def schedules(platform: str, connection: str):
 @login_required
 def runs(platform: str, connection: str):
     _platform(platform)
-    page = service_or_404(connection, platform).runs(
-        page=clamp_page(request.args.get("page")), per_page=_per_page(),
-        status=request.args.get("status") or None, target=request.args.get("target") or None)
+    svc = service_or_404(connection, platform)
+    page = svc.runs(page=clamp_page(request.args.get("page")), per_page=_per_page(),
+                    status=request.args.get("status") or None, target=request.args.get("target") or None,
+                    filters=chosen_filters(svc.run_filters(), request.args))
     return jsonify(_page_json(page))
 
 

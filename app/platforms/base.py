@@ -9,7 +9,7 @@ from app.connections import Connection
 from app.errors import NotSupported
 from app.http import Download, HttpSettings
 from app.pagination import Page, page_of
-from app.platforms.records import InstanceFact, Run, TokenInfo, Workflow
+from app.platforms.records import InstanceFact, Run, RunFilter, TokenInfo, Workflow
 from app.tokens import TokenSettings
 
 
@@ -32,6 +32,7 @@ class PlatformService:
     variables_as_pairs: ClassVar[bool] = False  # the run form takes name/value rows (Team Studio's `@name` = value)
     workflow_kinds: ClassVar[tuple[str, ...]] = ("workflow",)  # what the workflows page can filter on
     workflows_heading: ClassVar[str] = "Workflows"
+    workflows_tab: ClassVar[str] = "Workflows"  # the heading's short form, for the tab    run_parts_heading: ClassVar[str] = "Parts"  # the runs table's column of Run.parts (vantage6: organisations)
     runs_heading: ClassVar[str] = "Runs"  # what the platform calls its runs (Server: jobs)
     has_schedules: bool = True  # a connection whose API lacks schedules opens on its workflows instead
     # Pages of the platform's own beyond the shared four, as (endpoint in the blueprint, tab label, least role,
@@ -75,6 +76,10 @@ class PlatformService:
             needle = target.lower()
             items = [r for r in items if r.target and needle in r.target.name.lower()]
         return page_of(items, page, per_page)
+
+    def run_filters(self) -> tuple[RunFilter, ...]:
+        """Filters the runs page offers beyond status and target; runs() gets their values as `filters`."""
+        return ()
 
     def run_page_extras(self, run_id: str) -> dict[str, Any]:
         """What a platform's own run page shows beside the Run (vantage6: each organisation's run)."""

@@ -88,6 +88,25 @@ class RunOutput:
 
 
 @dataclass(frozen=True)
+class RunPart:
+    """One part of a run with its own status (vantage6: one organisation's run of a task)."""
+
+    label: str
+    status: RunStatus
+    platform_status: str
+
+
+@dataclass(frozen=True)
+class RunFilter:
+    """A filter a platform's runs page offers beyond status and target: a query parameter and its choices
+    as (value, label) pairs."""
+
+    name: str
+    label: str
+    choices: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class Run:
     connection: str
     platform: str
@@ -107,6 +126,8 @@ class Run:
     messages: tuple[RunMessage, ...] = ()
     outputs: tuple[RunOutput, ...] = ()
     outcome: str = ""  # the platform's own result word where it has one beside the status (Server: disposition)
+    title: str = ""  # the run's own name where the platform gives runs names (vantage6 tasks)
+    parts: tuple["RunPart", ...] = ()  # where one run is carried out in parts (vantage6: a run per organisation)
 
     @property
     def duration(self) -> timedelta | None:

@@ -15,7 +15,7 @@ from app.connections import service_or_404
 from app.errors import InvalidRequest, NotFound, NotSupported, PlatformError, TokenRejected
 from app.downloads import attachment_headers, safe_content_type
 from app.extensions import db
-from app.listing import ScheduleFilters, distinct
+from app.listing import ScheduleFilters, chosen_filters, distinct
 from app.models import RunRecord
 from app.pagination import clamp_page, page_of, requested_per_page
 from app.platforms.forms import ConfirmForm, RunForm, TwoFactorForm
@@ -131,11 +131,15 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
         status = status if status in RUN_STATUSES else ""
         target = request.args.get("target", "").strip()[:200]
         kind = request.args.get("kind", "")
+        offered = fetch_or_banner(svc.run_filters, errors) or ()
+        chosen = chosen_filters(offered, request.args)
         page = fetch_or_banner(lambda: svc.runs(page=clamp_page(request.args.get("page")), per_page=requested_per_page(),
-                                       status=status or None, target=target or None, kind=kind or None), errors)
+                                                status=status or None, target=target or None, kind=kind or None,
+                                                filters=chosen), errors)
         charts = fetch_or_banner(lambda: _run_charts(svc), errors)
         return render_template("platform/runs.html", svc=svc, page=page, errors=unique_errors(errors), status=status,
-                               target=target, kind=kind, statuses=RUN_STATUSES, charts=charts)
+                               target=target, kind=kind, statuses=RUN_STATUSES, charts=charts, offered=offered,
+                               chosen=chosen)
 
     @bp.route("/<connection>/runs/<run_id>")
     @login_required

@@ -229,3 +229,42 @@ def test_the_json_api_serves_tasks_as_runs(v6_client_as):
     one = client.get(f"/api/v1/vantage6/v6-main/runs/{runs['items'][0]['id']}").get_json()
     assert one["id"] == runs["items"][0]["id"]
     assert client.get("/api/v1/vantage6/v6-main/runs/999999").status_code == 404
+
+
+def test_tasks_show_their_name_and_each_organisations_status(v6_client_as, vantage6_emulator):
+    """Does the tasks table name each task and show every organisation's run status beside it?"""
+    state = vantage6_emulator.state()
+    client = v6_client_as("operator")
+    _create(client, state, name="mean age, two sites")
+    page = client.get("/vantage6/v6-main/runs").get_data(as_text=True)
+    assert "mean age, two sites" in page and "<th scope=\"col\">Organisations</th>" in page
+    assert page.count('class="part"') >= 2
+
+
+def test_tasks_filter_by_collaboration_and_creator(v6_client_as, vantage6_emulator):
+    """Do the collaboration and created-by filters narrow the tasks, with status on top, and ignore nonsense?"""
+    client = v6_client_as("viewer")
+    everything = client.get("/api/v1/vantage6/v6-main/runs?per_page=5").get_json()["total"]
+    page = client.get("/vantage6/v6-main/runs").get_data(as_text=True)
+    collaborations = re.findall(r'<option value="(\d+)"[^>]*>([^<]+)</option>',
+                                page.split('name="collaboration"', 1)[1].split("</select>", 1)[0])
+    assert len(collaborations) == 2
+    totals = [client.get(f"/api/v1/vantage6/v6-main/runs?collaboration={cid}").get_json()["total"]
+              for cid, _ in collaborations]
+    assert all(0 < t < everything for t in totals) and sum(totals) == everything
+    user = re.search(r'<option value="(\d+)"[^>]*>Flightdeck Service</option>', page).group(1)
+    mine = client.get(f"/api/v1/vantage6/v6-main/runs?user={user}&per_page=200").get_json()
+    assert mine["total"] < everything and all(r["triggered_by"] == "Flightdeck Service" for r in mine["items"])
+    failed = client.get(f"/api/v1/vantage6/v6-main/runs?status=failed&collaboration={collaborations[0][0]}"
+                        "&per_page=200").get_json()
+    assert all(r["status"] == "failed" for r in failed["items"])
+    assert client.get("/api/v1/vantage6/v6-main/runs?collaboration=999").get_json()["total"] == everything
+
+
+def test_encrypted_collaborations_are_left_out_of_the_task_form(v6_client_as, vantage6_emulator):
+    """Is an encrypted collaboration named as not available, and refused if asked for anyway?"""
+    encrypted = vantage6_emulator.state()["encryptedCollaborationIds"][0]
+    client = v6_client_as("operator")
+    pick = client.get(NEW).get_data(as_text=True)
+    assert "Not listed: Cardiology Pilot" in pick and f'<option value="{encrypted}"' not in pick
+    assert "Which collaboration?" in client.get(f"{NEW}?collaboration={encrypted}").get_data(as_text=True)

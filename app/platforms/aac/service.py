@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Mapping
 
 from app.cache import Fetched, cached_read, invalidate
 from app.concurrency import parallel_calls, parallel_map
@@ -91,7 +91,7 @@ class AacService(PlatformService):
 
     # --- runs ----------------------------------------------------------------------------------
     def runs(self, *, page: int, per_page: int, status: str | None = None, target: str | None = None,
-             kind: str | None = None) -> Page[Run]:
+             kind: str | None = None, filters: Mapping[str, str] | None = None) -> Page[Run]:
         """One page of job groups, newest first, paged and filtered by the platform itself."""
         platform_status = STATUS_FILTERS.get(status or "")
         items, count = self.client.job_library(limit=per_page, offset=(page - 1) * per_page,

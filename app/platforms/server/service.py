@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Mapping
 
 from authlib.integrations.requests_client import OAuth1Auth
 
@@ -236,7 +236,7 @@ class ServerService(PlatformService):
             return norm.normalize_job(summary, self.name, self.ui_url, names)
 
     def runs(self, *, page: int, per_page: int, status: str | None = None, target: str | None = None,
-             kind: str | None = None) -> Page[Run]:
+             kind: str | None = None, filters: Mapping[str, str] | None = None) -> Page[Run]:
         """One page of recent jobs, newest first, filtered by status and workflow name."""
         return self.page_of_recent_runs(page=page, per_page=per_page, status=status, target=target)
 

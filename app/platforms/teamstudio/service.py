@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Mapping
 
 from app.cache import Fetched, cached_read, invalidate
 from app.concurrency import parallel_calls, parallel_map
@@ -140,7 +140,7 @@ class TeamStudioService(PlatformService):
         return cached_read(self.name, "recent_runs", fetch, timeout=30)
 
     def runs(self, *, page: int, per_page: int, status: str | None = None, target: str | None = None,
-             kind: str | None = None) -> Page[Run]:
+             kind: str | None = None, filters: Mapping[str, str] | None = None) -> Page[Run]:
         return self.page_of_recent_runs(page=page, per_page=per_page, status=status, target=target)
 
     def run(self, run_id: str) -> Run:

@@ -13,6 +13,7 @@ import logging
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
+import requests
 from authlib.integrations.requests_client import OAuth2Session
 from filelock import FileLock
 
@@ -28,6 +29,8 @@ from app.tokens import TokenSettings, call_token_endpoint, jwt_claims, live_toke
 
 log = logging.getLogger(__name__)
 
+JWT_REFUSALS = ("signature verification failed", "invalid header", "not enough segments", "invalid crypto padding",
+                "only non-refresh tokens are allowed", "invalid payload")
 NEEDS_CODE = "needs_code"  # the last outcome while an account with two-factor waits for its six-digit code
 HOW_TO_FIX = ("Check the account: `username` in connections.toml and its password in the environment variable "
               "{env}. Restart Flightdeck after changing the environment.")
@@ -55,8 +58,9 @@ class Vantage6Credentials:
         return live_token(row, self.settings.refresh_margin) or self._renew(row.generation, reason="expiry")
 
     def recover_after_unauthorized(self) -> bool:
-        """After a 401: renew unless another worker already did; the call is then retried once."""
-        self._renew(self._row().generation, reason="401")
+        """After a 401 (or a 422 from the JWT layer): renew unless another worker already did; the call is then
+        retried once."""
+        self._renew(self._row().generation, reason="token refused")
         return True
 
     def refresh_now(self) -> TokenInfo:
@@ -109,7 +113,7 @@ class Vantage6Credentials:
             if decrypt(row.refresh_token):
                 try:
                     return self._refresh(row, reason=reason)
-                except AuthError:
+                except (AuthError, InvalidRequest):  # expired (401), or signed with a key the server lost (422)
                     log.info("refresh token of %s refused; signing in again", self.connection.name)
             return self._sign_in(row, reason=reason)
 
@@ -196,7 +200,7 @@ class Vantage6Credentials:
 
 
 class Vantage6Authenticator:
-    """app.http's Authenticator: the bearer header on every call, one renewal after a 401."""
+    """app.http's Authenticator: the bearer header on every call, one renewal after the token is refused."""
 
     def __init__(self, credentials: Vantage6Credentials) -> None:
         self.credentials = credentials
@@ -204,8 +208,22 @@ class Vantage6Authenticator:
     def apply(self, headers: dict[str, str]) -> None:
         headers["Authorization"] = f"Bearer {self.credentials.access_token()}"
 
+    @staticmethod
+    def refuses(response: requests.Response) -> bool:
+        """A 422 from the JWT layer means the token itself is unusable, most often because the server restarted
+        with a new random signing key: sign in again as after a 401."""
+        return response.status_code == 422 and _jwt_refusal(response)
+
     def recover(self) -> bool:
         try:
             return self.credentials.recover_after_unauthorized()
         except PlatformError:
             return False
+
+
+def _jwt_refusal(response: requests.Response) -> bool:
+    try:
+        said = str(response.json().get("msg", "")).lower()
+    except (ValueError, AttributeError):
+        return False
+    return any(words in said for words in JWT_REFUSALS)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from app.platforms.records import Run, RunMessage, RunStatus, TargetRef, Workflow
+from app.platforms.records import Run, RunMessage, RunPart, RunStatus, TargetRef, Workflow
 from app.platforms.timestamps import parse_time
 
 NUMERIC_ID = re.compile(r"^\d{1,12}$")  # every vantage6 id; anything else is refused before a call
@@ -111,7 +111,8 @@ def normalize_task(raw: dict, connection: str, names: Names, runs: list[OrgRun] 
     ends = [r.finished for r in runs if r.finished]
     finished = parse_time(raw.get("finished_at")) or (max(ends) if ends and status.is_final else None)
     parent = link_id(raw.get("parent"))
-    details = [("Collaboration", names.collaboration(link_id(raw.get("collaboration")))),
+    details = [("Name", str(raw.get("name") or "—")),
+               ("Collaboration", names.collaboration(link_id(raw.get("collaboration")))),
                ("Initiating organisation", names.org(link_id(raw.get("init_org")))),
                ("Image", image), ("Job", str(raw.get("job_id", "—")))]
     if parent:
@@ -127,7 +128,9 @@ def normalize_task(raw: dict, connection: str, names: Names, runs: list[OrgRun] 
         errors=tuple(f"{r.organization}: {r.platform_status}" + (f" — {r.log.strip()}" if r.log.strip() else "")
                      for r in runs if r.status is RunStatus.FAILED),
         messages=tuple(RunMessage("error" if r.status is RunStatus.FAILED else "info", r.log.strip(), r.organization)
-                       for r in runs if r.log.strip()))
+                       for r in runs if r.log.strip()),
+        title=str(raw.get("name") or ""),
+        parts=tuple(RunPart(r.organization, r.status, r.platform_status) for r in runs))
 
 
 def image_workflows(tasks: list[dict], connection: str, names: Names) -> list[Workflow]:

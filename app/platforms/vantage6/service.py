@@ -4,16 +4,16 @@ from __future__ import annotations
 import json
 import time
 from datetime import datetime
-from typing import Any
+from typing import Any, Mapping
 
 from app.cache import Fetched, cached_read, invalidate
 from app.concurrency import parallel_calls, parallel_map
 from app.connections import Connection
 from app.errors import InvalidRequest, NotFound
 from app.http import PlatformHttp
-from app.pagination import Page
+from app.pagination import Page, page_of
 from app.platforms.base import PlatformService
-from app.platforms.records import InstanceFact, Run, RunStatus, Schedule, TokenInfo, Workflow
+from app.platforms.records import InstanceFact, Run, RunFilter, RunStatus, Schedule, TokenInfo, Workflow
 from app.platforms.vantage6 import normalize as norm
 from app.platforms.vantage6 import tasks
 from app.platforms.vantage6.inventory import Vantage6Inventory
@@ -39,8 +39,9 @@ class Vantage6Service(PlatformService):
     run_detail_template = "vantage6/task.html"
     has_schedules = False  # vantage6 has no schedules: a connection opens on its tasks
     workflow_kinds = ("image",)
-    workflows_heading = "Images"
+    workflows_heading = workflows_tab = "Images"
     runs_heading = "Tasks"
+    run_parts_heading = "Organisations"
     extra_pages = (("collaborations", "Collaborations", "viewer", ("collaboration",)),
                    ("inventory", "Inventory", "admin", ()))
 
@@ -95,17 +96,34 @@ class Vantage6Service(PlatformService):
         return cached_read(self.name, "names", fetch, timeout=NAMES_TTL).value
 
     # --- tasks (runs) --------------------------------------------------------------------------------------
+    def run_filters(self) -> tuple[RunFilter, ...]:
+        """Tasks filter by collaboration and by the user who created them, both by name."""
+        names = self.names()
+        return (RunFilter("collaboration", "Collaboration", _by_name(names.collaborations)),
+                RunFilter("user", "Created by", _by_name(names.users)))
+
     def runs(self, *, page: int, per_page: int, status: str | None = None, target: str | None = None,
-             kind: str | None = None) -> Page[Run]:
-        """A page of top-level tasks as the server pages them; a status filter reads the recent history,
+             kind: str | None = None, filters: Mapping[str, str] | None = None) -> Page[Run]:
+        """A page of top-level tasks as the server pages them. A status filter reads the recent history instead,
         since the server's own status filter is broken (it answers 500)."""
+        filters = filters or {}
+        names = self.names()
         if status:
-            return self.page_of_recent_runs(page=page, per_page=per_page, status=status, target=target)
+            wanted = {"collaboration": filters.get("collaboration"), "user": filters.get("user")}
+            raw = [t for t in self.raw_recent_tasks().value if not t.get("parent")
+                   and all(v is None or norm.link_id(t.get(k if k == "collaboration" else "init_user")) == v
+                           for k, v in wanted.items())]
+            runs = [r for r in (norm.normalize_task(t, self.name, names) for t in raw) if r.status.value == status
+                    and (not target or target.lower() in (r.target.id if r.target else "").lower())]
+            return page_of(runs, page, per_page)
         params: dict[str, Any] = {"is_user_created": 1, "include": "runs"}
         if target:
             params["image"] = f"%{target}%"
+        if filters.get("collaboration"):
+            params["collaboration_id"] = filters["collaboration"]
+        if filters.get("user"):
+            params["init_user_id"] = filters["user"]
         items, total = self.client.tasks(params, page, per_page)
-        names = self.names()
         return Page([norm.normalize_task(t, self.name, names) for t in items], page, per_page, total)
 
     def raw_recent_tasks(self) -> Fetched[list[dict]]:
@@ -155,10 +173,15 @@ class Vantage6Service(PlatformService):
         return cached_read(self.name, f"result:{run_id}", fetch, timeout=24 * 3600).value
 
     def collaboration_members(self) -> dict[int, tuple[str, list[tuple[int, str]]]]:
-        """Each collaboration's name and its organisations (id, name), for the task form."""
+        """Each unencrypted collaboration's name and its organisations (id, name), for the task form. An
+        encrypted collaboration's input must be encrypted for each organisation, which Flightdeck cannot do."""
         return {int(c.id): (c.name, sorted(((int(m.organization_id), m.organization) for m in c.members),
                                           key=lambda pair: pair[1].lower()))
-                for c in Vantage6Inventory(self).collaborations().value}
+                for c in Vantage6Inventory(self).collaborations().value if not c.encrypted}
+
+    def encrypted_collaborations(self) -> list[str]:
+        """The names of the encrypted collaborations, which the task form leaves out."""
+        return [c.name for c in Vantage6Inventory(self).collaborations().value if c.encrypted]
 
     def source_task(self, task_id: str) -> dict[str, str]:
         """The form values of an earlier task, to start it again: its collaboration, organisations, image,
@@ -253,6 +276,10 @@ class Vantage6Service(PlatformService):
 
     def sign_in_with_code(self, code: str) -> TokenInfo:
         return self.credentials.sign_in_with_code(code)
+
+
+def _by_name(names: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(names.items(), key=lambda pair: pair[1].lower()))
 
 
 def _person(user: dict) -> str:

@@ -15,7 +15,7 @@ from app.platforms.run_memory import last_used
 from app.platforms.vantage6 import bp
 from app.platforms.vantage6.normalize import short_image
 from app.platforms.vantage6.tasks import spec_problems
-from app.platforms.views import fetch_or_banner, show_if_already_started, start_and_follow
+from app.platforms.views import fetch_or_banner, show_if_already_started, start_and_follow, unique_errors
 
 FIELDS = ("collaboration", "organizations", "image", "name", "description", "input", "databases")
 BLANK = {"databases": "default", "input": '{\n  "method": "",\n  "args": [],\n  "kwargs": {}\n}'}
@@ -52,7 +52,9 @@ def task_new(connection: str):
         values["collaboration"] = request.args["collaboration"]
     chosen = int(values["collaboration"]) if str(values.get("collaboration", "")).isdigit() else None
     if chosen not in members:
-        return render_template("vantage6/task_pick.html", svc=svc, members=members, errors=errors, source=source)
+        encrypted = fetch_or_banner(svc.encrypted_collaborations, errors) or []
+        return render_template("vantage6/task_pick.html", svc=svc, members=members, errors=unique_errors(errors),
+                               source=source, encrypted=encrypted)
     if not posted and not values.get("organizations"):
         values["organizations"] = ",".join(str(o) for o, _ in members[chosen][1])  # all, unless told otherwise
     form = RunForm()
