@@ -18,6 +18,13 @@ class Emulator:
     blueprint_factory: Callable[[Any], Blueprint]
 
 
+def _alooma() -> Emulator:
+    from sandbox.alooma.models import AloomaBackend
+    from sandbox.alooma.routes import alooma_blueprint
+
+    return Emulator(lambda seed, size: AloomaBackend(seed=seed, size=size), alooma_blueprint)
+
+
 def _aac() -> Emulator:
     from sandbox.aac.models import AacBackend
     from sandbox.aac.routes import aac_blueprint
@@ -47,8 +54,8 @@ def _vantage6() -> Emulator:
 
 
 # key -> loader, imported lazily so one emulator's import cost is paid only when it is used.
-EMULATORS: dict[str, Callable[[], Emulator]] = {"aac": _aac, "server": _server, "teamstudio": _teamstudio,
-                                               "vantage6": _vantage6}
+EMULATORS: dict[str, Callable[[], Emulator]] = {"aac": _aac, "alooma": _alooma, "server": _server,
+                                               "teamstudio": _teamstudio, "vantage6": _vantage6}
 
 
 def create_app(key: str, seed: int = 1, size: str = "small") -> Flask:

@@ -13,11 +13,12 @@ from sandbox.common.clock import Clock
 from sandbox.common.faults import FaultState
 from sandbox.teamstudio.engine import state_at
 from sandbox.teamstudio.errors import Forbidden, not_found
-from sandbox.teamstudio.sessions import SessionStore
+from sandbox.common.sessions import SessionStore
 from sandbox.teamstudio.world import Job, Process, User, Workfile, Workspace, World
 
 
-
+SESSION_LIFETIME = 1800  # seconds (30 minutes) unless the token_lifetime knob says otherwise
+COOKIE_NAME = "_chorus_session"
 
 
 class BackendBase:

@@ -15,7 +15,8 @@ from sandbox.teamstudio.flows import FAILING, RANDOM_FOREST
 from sandbox.teamstudio.jobs import JobsMixin
 from sandbox.teamstudio.people import PeopleMixin
 from sandbox.teamstudio.seed import SIZES, build_world
-from sandbox.teamstudio.sessions import SESSION_LIFETIME, SessionStore
+from sandbox.common.sessions import SessionStore
+from sandbox.teamstudio.base import SESSION_LIFETIME
 from sandbox.teamstudio.sources import SourcesMixin
 from sandbox.teamstudio.spaces import SpacesMixin
 from sandbox.teamstudio.world import Workfile, World

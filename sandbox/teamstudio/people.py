@@ -9,7 +9,7 @@ from sandbox.teamstudio.base import BackendBase
 from sandbox.teamstudio.errors import Unauthorized, Unprocessable
 from sandbox.teamstudio.paging import paginate
 from sandbox.teamstudio.serialize import user_json
-from sandbox.teamstudio.sessions import Session
+from sandbox.common.sessions import Session
 from sandbox.teamstudio.world import USER_TYPES, User
 
 BAD_LOGIN = "Username or password is incorrect."
@@ -72,7 +72,7 @@ class PeopleMixin(BackendBase):
     def authenticate(self, token: str | None) -> tuple[User, Session]:
         """The user and session behind a token still valid on the emulator clock (401 otherwise)."""
         session = self.sessions.live(token, self.now())
-        user = self.world.users.get(session.user_id) if session else None
+        user = self.world.users.get(session.owner) if session else None
         if session is None or user is None:
             raise Unauthorized(NO_SESSION)
         return user, session

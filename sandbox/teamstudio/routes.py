@@ -15,7 +15,7 @@ from sandbox.teamstudio.errors import STATUS_MESSAGES, TeamStudioError, errors_b
 from sandbox.teamstudio.models import TeamStudioBackend
 from sandbox.teamstudio.routes_chorus import API, register_chorus
 from sandbox.teamstudio.routes_engine import ENGINE, register_engine
-from sandbox.teamstudio.sessions import COOKIE_NAME
+from sandbox.teamstudio.base import COOKIE_NAME
 from sandbox.teamstudio.web import chorus_token, engine_token, ok_empty
 
 PUBLIC = {"teamstudio.version", "teamstudio.login", "teamstudio.expire_sessions"}

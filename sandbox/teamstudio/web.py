@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from sandbox.teamstudio.errors import BadRequest
 from sandbox.teamstudio.paging import get_body, paging
-from sandbox.teamstudio.sessions import COOKIE_NAME
+from sandbox.teamstudio.base import COOKIE_NAME
 
 
 def query() -> dict[str, str]:

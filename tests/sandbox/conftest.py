@@ -9,6 +9,7 @@ from authlib.integrations.requests_client import OAuth1Auth
 
 from sandbox import create_app
 from sandbox.common.server import LiveServer
+from tests.sandbox.test_alooma_helpers import Alooma
 from tests.sandbox.test_vantage6_helpers import V6
 
 
@@ -149,3 +150,24 @@ def v6(vantage6_server: str) -> V6:
         requests.post(f"{vantage6_server}/_sandbox/seed", json={"seed": 1, "size": "small"},
                       timeout=60).raise_for_status()
     return V6(vantage6_server)
+
+
+# -- Alooma emulator ---------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def alooma_server() -> Iterator[str]:
+    """A real HTTP server running the Alooma emulator for the module."""
+    server = LiveServer(create_app("alooma", seed=1))
+    yield server.start()
+    server.stop()
+
+
+@pytest.fixture
+def alooma(alooma_server: str) -> Alooma:
+    """The Alooma emulator, freshly reset to seed 1, small (world, clock, faults, sessions)."""
+    state = requests.get(f"{alooma_server}/_sandbox/state", timeout=10).json()
+    if (state["seed"], state["size"]) == (1, "small"):
+        requests.post(f"{alooma_server}/_sandbox/reset", timeout=10).raise_for_status()
+    else:
+        requests.post(f"{alooma_server}/_sandbox/seed", json={"seed": 1, "size": "small"},
+                      timeout=30).raise_for_status()
+    return Alooma(alooma_server)

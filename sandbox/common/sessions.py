@@ -1,21 +1,20 @@
-"""Chorus sessions: opaque tokens with a fixed lifetime on the emulator clock, ended by logout or by control."""
+"""Login sessions of the emulators that have them (Team Studio's Chorus, Alooma): opaque random tokens with a
+lifetime on the emulator clock, ended by logout, by the user's deletion or by a control route."""
 from __future__ import annotations
 
 import secrets
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-SESSION_LIFETIME = 1800  # seconds (30 minutes) unless the token_lifetime knob says otherwise
-COOKIE_NAME = "_chorus_session"
-
+from typing import Any
 
 @dataclass(slots=True)
 class Session:
-    """One login: whose it is and until when it is valid; `ended` once logged out or expired by control."""
+    """One login: whose it is (the platform's user key) and until when it is valid; `ended` once logged out or
+    expired by control."""
 
     token: str
-    user_id: int
+    owner: Any
     created_at: datetime
     expires_at: datetime
     ended: bool = False
@@ -37,9 +36,9 @@ class SessionStore:
         with self._lock:
             self._sessions = {}
 
-    def open(self, user_id: int, now: datetime, lifetime: int) -> Session:
-        """A new session for user_id, valid for lifetime seconds of emulator time."""
-        session = Session(secrets.token_hex(20), user_id, now, now + timedelta(seconds=lifetime))
+    def open(self, owner: Any, now: datetime, lifetime: int) -> Session:
+        """A new session for owner, valid for lifetime seconds of emulator time."""
+        session = Session(secrets.token_hex(20), owner, now, now + timedelta(seconds=lifetime))
         with self._lock:
             self._sessions[session.token] = session
         return session
@@ -66,11 +65,11 @@ class SessionStore:
                 session.ended = True
         return len(live)
 
-    def end_for_user(self, user_id: int) -> None:
+    def end_for_user(self, owner: Any) -> None:
         """End a deleted user's sessions."""
         with self._lock:
             for session in self._sessions.values():
-                if session.user_id == user_id:
+                if session.owner == owner:
                     session.ended = True
 
     def counts(self, now: datetime) -> tuple[int, int]:
