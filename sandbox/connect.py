@@ -79,9 +79,24 @@ password_env = "VANTAGE6_SANDBOX_PASSWORD"
 {keycloak}""", {"VANTAGE6_SANDBOX_PASSWORD": minted["password"]}
 
 
+def _alooma(url: str, minted: dict) -> tuple[str, dict[str, str]]:
+    return f"""
+[[connection]]
+name = "alooma-sandbox"
+label = "Alooma sandbox"
+platform = "alooma"
+sandbox = true
+base_url = "{url}"
+account_name = "{minted['account_name']}"
+username = "{minted['email']}"
+password_env = "ALOOMA_SANDBOX_PASSWORD"
+""", {"ALOOMA_SANDBOX_PASSWORD": minted["password"]}
+
+
 # key -> (connection entry, secrets to export) from the emulator URL and what /_sandbox/tokens minted
 TEMPLATES: dict[str, Callable[[str, dict], tuple[str, dict[str, str]]]] = {
-    "aac": _aac, "server": _server, "teamstudio": _teamstudio, "vantage6": _vantage6}
+    "aac": _aac, "server": _server, "teamstudio": _teamstudio, "vantage6": _vantage6,
+    "alooma": _alooma}
 
 
 def wait_until_up(url: str, seconds: float = 30.0) -> None:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts Flightdeck with gunicorn on 127.0.0.1:8000. With no instance/connections.toml it first
-# starts the sandbox emulators (AAC, Server, Team Studio, vantage6) and connects to them, so the pages show data at once.
+# starts the sandbox emulators (AAC, Server, Team Studio, vantage6, Alooma) and connects to them, so the pages show data at once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export FLIGHTDECK_CONFIG="${FLIGHTDECK_CONFIG:-demo}"
@@ -12,6 +12,7 @@ SANDBOX_PORT="${FLIGHTDECK_SANDBOX_PORT:-8101}"
 SERVER_SANDBOX_PORT="${FLIGHTDECK_SERVER_SANDBOX_PORT:-8102}"
 TEAMSTUDIO_SANDBOX_PORT="${FLIGHTDECK_TEAMSTUDIO_SANDBOX_PORT:-8103}"
 VANTAGE6_SANDBOX_PORT="${FLIGHTDECK_VANTAGE6_SANDBOX_PORT:-8104}"
+ALOOMA_SANDBOX_PORT="${FLIGHTDECK_ALOOMA_SANDBOX_PORT:-8105}"
 mkdir -p instance
 
 pids=()
@@ -19,7 +20,7 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT INT TERM
 
 if [ -z "${FLIGHTDECK_CONNECTIONS_FILE:-}" ] && [ ! -f instance/connections.toml ]; then
-  echo "No instance/connections.toml: starting the sandbox emulators (AAC on ${SANDBOX_PORT}, Server on ${SERVER_SANDBOX_PORT}, Team Studio on ${TEAMSTUDIO_SANDBOX_PORT}, vantage6 on ${VANTAGE6_SANDBOX_PORT})."
+  echo "No instance/connections.toml: starting the sandbox emulators (AAC on ${SANDBOX_PORT}, Server on ${SERVER_SANDBOX_PORT}, Team Studio on ${TEAMSTUDIO_SANDBOX_PORT}, vantage6 on ${VANTAGE6_SANDBOX_PORT}, Alooma on ${ALOOMA_SANDBOX_PORT})."
   $PY -m sandbox serve aac --port "$SANDBOX_PORT" >instance/sandbox-aac.log 2>&1 &
   pids+=($!)
   $PY -m sandbox serve server --port "$SERVER_SANDBOX_PORT" >instance/sandbox-server.log 2>&1 &
@@ -28,9 +29,12 @@ if [ -z "${FLIGHTDECK_CONNECTIONS_FILE:-}" ] && [ ! -f instance/connections.toml
   pids+=($!)
   $PY -m sandbox serve vantage6 --port "$VANTAGE6_SANDBOX_PORT" >instance/sandbox-vantage6.log 2>&1 &
   pids+=($!)
+  $PY -m sandbox serve alooma --port "$ALOOMA_SANDBOX_PORT" >instance/sandbox-alooma.log 2>&1 &
+  pids+=($!)
   export FLIGHTDECK_CONNECTIONS_FILE=instance/sandbox-connections.toml
   $PY -m sandbox connect "aac=http://127.0.0.1:${SANDBOX_PORT}" "server=http://127.0.0.1:${SERVER_SANDBOX_PORT}" \
     "teamstudio=http://127.0.0.1:${TEAMSTUDIO_SANDBOX_PORT}" "vantage6=http://127.0.0.1:${VANTAGE6_SANDBOX_PORT}" \
+    "alooma=http://127.0.0.1:${ALOOMA_SANDBOX_PORT}" \
     --write-config "$FLIGHTDECK_CONNECTIONS_FILE" --write-env instance/sandbox.env
   # shellcheck disable=SC1091
   set -a; . instance/sandbox.env; set +a

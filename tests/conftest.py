@@ -94,6 +94,16 @@ def vantage6_emulator(vantage6_url: str) -> Iterator[Emulator]:
     yield from _controlled(vantage6_url)
 
 
+@pytest.fixture(scope="session")
+def alooma_url() -> Iterator[str]:
+    yield from _serve("alooma")
+
+
+@pytest.fixture
+def alooma_emulator(alooma_url: str) -> Iterator[Emulator]:
+    yield from _controlled(alooma_url)
+
+
 SERVER_SHAPES = {
     # name: (uses Server API v3 on the Web API address, uses the OAuth1 subscription API on the gallery)
     "server-main": (True, True),
@@ -213,6 +223,26 @@ def vantage6_app(tmp_path: Path, vantage6_emulator: Emulator, monkeypatch: pytes
                                                   monkeypatch))
 
 
+def alooma_connection(name: str, url: str, minted: dict, monkeypatch: pytest.MonkeyPatch, *,
+                      api_key: bool = False) -> str:
+    """One Alooma connection block for the minted account: with its API key, or (default) its login; the secret
+    goes into the environment."""
+    env = name.upper().replace("-", "_") + ("_API_KEY" if api_key else "_PASSWORD")
+    monkeypatch.setenv(env, minted["api_key"] if api_key else minted["password"])
+    credentials = f'api_key_env = "{env}"\n' if api_key else f'username = "{minted["email"]}"\npassword_env = "{env}"\n'
+    return (f'[[connection]]\nname = "{name}"\nplatform = "alooma"\nbase_url = "{url}"\n'
+            f'account_name = "{minted["account_name"]}"\n{credentials}')
+
+
+@pytest.fixture
+def alooma_app(tmp_path: Path, alooma_emulator: Emulator, monkeypatch: pytest.MonkeyPatch):
+    """The app with two Alooma connections against the Alooma emulator: `alooma-main` signs in with the login,
+    `alooma-key` sends the API key."""
+    minted = alooma_emulator.mint()
+    yield build_app(tmp_path, alooma_connection("alooma-main", alooma_emulator.url, minted, monkeypatch)
+                    + alooma_connection("alooma-key", alooma_emulator.url, minted, monkeypatch, api_key=True))
+
+
 @pytest.fixture
 def mixed_app(tmp_path: Path, emulator: Emulator, server_emulator: Emulator, monkeypatch: pytest.MonkeyPatch):
     """AAC and Server connections against their emulators, plus one AAC connection nobody answers on."""
@@ -252,6 +282,12 @@ def ts_client_as(teamstudio_app):
 def v6_client_as(vantage6_app):
     """v6_client_as('operator') -> a signed-in test client of the vantage6 app."""
     return _client_as(vantage6_app)
+
+
+@pytest.fixture
+def alooma_client_as(alooma_app):
+    """alooma_client_as('operator') -> a signed-in test client of the Alooma app."""
+    return _client_as(alooma_app)
 
 
 @pytest.fixture

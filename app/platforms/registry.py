@@ -10,6 +10,7 @@ PLATFORMS: dict[str, tuple[str, str]] = {
     "server": ("app.platforms.server.service:ServerService", "Alteryx Server"),
     "teamstudio": ("app.platforms.teamstudio.service:TeamStudioService", "TIBCO Team Studio"),
     "vantage6": ("app.platforms.vantage6.service:Vantage6Service", "vantage6"),
+    "alooma": ("app.platforms.alooma.service:AloomaService", "Alooma"),
 }
 PLATFORM_KEYS = tuple(PLATFORMS)
 

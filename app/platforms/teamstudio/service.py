@@ -56,7 +56,7 @@ class TeamStudioService(PlatformService):
         self.ui_url = str(connection.option("ui_url", connection.base_url)).rstrip("/")
         login_http = PlatformHttp(connection.name, connection.base_url, settings=self.http_settings,
                                   error_message=error_message)
-        self.session = ServiceAccountSession(connection, login_http)
+        self.session = ServiceAccountSession(connection, login_http, self.token_settings)
         auth = SessionAuthenticator(self.session)
         self.client = TeamStudioClient(PlatformHttp(connection.name, connection.base_url, settings=self.http_settings,
                                                     authenticator=auth, signer=auth, error_message=error_message))
