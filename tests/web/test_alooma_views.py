@@ -132,3 +132,9 @@ def test_no_password_or_key_reaches_a_page(alooma_client_as, alooma_emulator):
         response = client.get(url)
         body = response.get_data(as_text=True)
         assert response.status_code == 200 and not [s for s in secrets if s in body], url
+
+
+def test_a_single_owner_gets_no_owner_chart(alooma_client_as):
+    """With every query owned by the deployment, is the one-bar owner chart left out (the hourly one stays)?"""
+    page = alooma_client_as("viewer").get("/alooma/alooma-main/schedules").get_data(as_text=True)
+    assert 'id="chart-by-owner"' not in page and 'id="chart-upcoming"' in page
