@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from abc import ABC, abstractmethod
 
 from filelock import FileLock
 
@@ -26,7 +27,7 @@ from app.tokens import TokenSettings, record_token_outcome, stored_token_row
 log = logging.getLogger(__name__)
 
 
-class LoginSession:
+class LoginSession(ABC):
     """One connection's login session. A platform says how to sign in (`sign_in`) and what to call things."""
 
     platform: str = ""
@@ -45,9 +46,9 @@ class LoginSession:
         settings.lock_dir.mkdir(parents=True, exist_ok=True)
         self._lock = FileLock(str(settings.lock_dir / f"token-{connection.name}.lock"), timeout=60)
 
+    @abstractmethod
     def sign_in(self, username: str, password: str) -> str:
         """Exchange the credentials for the session credential to store; AuthError when they are refused."""
-        raise NotImplementedError
 
     # --- what callers use ----------------------------------------------------------------------------
     def credential(self) -> tuple[str, int]:

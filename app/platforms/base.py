@@ -27,7 +27,7 @@ class PlatformService:
     supports_output_download: ClassVar[bool] = False
     # a platform whose runs need a form of their own (vantage6's task form): the shared Run links lead there
     own_run_form: ClassVar[str | None] = None
-    # the run page's template (it may extend platform/run_detail.html) and what it adds (run_page_extras)
+    # the run page's template (it may extend platform/run_detail.html) and what it adds (run_page)
     run_detail_template: ClassVar[str] = "platform/run_detail.html"
     variables_as_pairs: ClassVar[bool] = False  # the run form takes name/value rows (Team Studio's `@name` = value)
     workflow_kinds: ClassVar[tuple[str, ...]] = ("workflow",)  # what the workflows page can filter on
@@ -81,9 +81,10 @@ class PlatformService:
         """Filters the runs page offers beyond status and target; runs() gets their values as `filters`."""
         return ()
 
-    def run_page_extras(self, run_id: str) -> dict[str, Any]:
-        """What a platform's own run page shows beside the Run (vantage6: each organisation's run)."""
-        return {}
+    def run_page(self, run_id: str) -> tuple[Run, dict[str, Any]]:
+        """The run and what a platform's own run page shows beside it (vantage6: each organisation's run), read
+        together so that a platform whose extras come with the run reads it once."""
+        return self.run(run_id), {}  # type: ignore[attr-defined]
 
     def search_workflows(self, query: str, kind: str, page: int, per_page: int) -> Page[Workflow]:
         """One page of runnable things whose name contains `query`; platforms with a search API override this."""

@@ -146,8 +146,7 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
     def run_detail(connection: str, run_id: str):
         svc = service(connection)
         try:
-            run = svc.run(run_id)
-            extras = svc.run_page_extras(run_id)
+            run, extras = svc.run_page(run_id)
         except NotFound:
             abort(404, description=f"{connection} has no {svc.run_noun.lower()} {run_id!r}.")
         return render_template(svc.run_detail_template, svc=svc, run=run, **extras)

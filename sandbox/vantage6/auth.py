@@ -95,7 +95,8 @@ class AuthMixin(BackendBase):
             if payload.get("type") != "access":
                 raise V6Error(422, "Only non-refresh tokens are allowed")
             if payload.get("client_type") != "user":
-                raise unexpected()  # a node or container token on a user endpoint: the known FIXME
+                # the real server answers a node or container token on a user endpoint with a 500 (notes §2)
+                raise unexpected()
             user = self.world.users.get(payload.get("sub"))  # type: ignore[arg-type]
         if user is None:
             raise unexpected()

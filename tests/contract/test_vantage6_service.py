@@ -139,7 +139,7 @@ def test_a_task_for_two_organisations_runs_to_completion_with_results(svc, vanta
     run, org_runs, _ = svc.task_detail(task_id)
     assert run.status is RunStatus.SUCCEEDED and all(r.status is RunStatus.SUCCEEDED for r in org_runs)
     assert all(isinstance(svc.run_result(task_id, r.id), dict) for r in org_runs)
-    assert svc.run_page_extras(task_id)["results"]
+    assert svc.run_page(task_id)[1]["results"]
 
 
 def test_bad_task_values_are_refused_before_sending(svc, vantage6_emulator):

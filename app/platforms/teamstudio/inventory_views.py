@@ -14,12 +14,15 @@ from app.errors import NotFound, PlatformError
 from app.exports import json_response
 from app.listing import matching, search_text
 from app.pagination import clamp_page, page_of, requested_per_page
+from app.platforms.inventory_pages import Section, render_inventory
 from app.platforms.teamstudio import bp
 from app.platforms.teamstudio.inventory import TeamStudioInventory, WorkspaceInfo
 from app.platforms.views import fetch_or_banner, unique_errors
 
 STATES = ("active", "archived")
-SECTIONS = (("users", "Users"), ("members", "Workspace members"), ("sources", "Data sources"))
+SECTIONS = (Section("users", "Users", "name, username or email"),
+            Section("members", "Workspace members", "workspace, member or role"),
+            Section("sources", "Data sources", "name, type, host or database"))
 
 
 def _inventory(connection: str) -> tuple[Any, TeamStudioInventory]:
@@ -106,15 +109,8 @@ def _section_rows(inventory: TeamStudioInventory, section: str, q: str, errors: 
 def inventory(connection: str):
     """Read-only admin inventory, a section at a time: users, workspace members, data sources and databases."""
     svc, reads = _inventory(connection)
-    section = request.args.get("section", "users")
-    section = section if section in dict(SECTIONS) else "users"
-    errors: list[PlatformError] = []
-    q = search_text(request.args)
-    fetched, rows = _section_rows(reads, section, q, errors)
-    page = page_of(rows, clamp_page(request.args.get("page")), requested_per_page())
-    return render_template("teamstudio/inventory.html", svc=svc, section=section, sections=SECTIONS,
-                           section_label=dict(SECTIONS)[section], page=page,
-                           errors=errors, fetched=fetched, q=q)
+    return render_inventory(svc, SECTIONS, "teamstudio/inventory.html",
+                            lambda section, q, errors: _section_rows(reads, section, q, errors))
 
 
 @bp.route("/<connection>/inventory.json")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, render_template, request
+from flask import abort, render_template
 from flask_login import login_required
 
 from app.api.serialize import to_json
@@ -14,16 +14,17 @@ from app.concurrency import parallel_calls
 from app.connections import service_or_404
 from app.errors import NotFound, PlatformError
 from app.exports import json_response
-from app.listing import matching, search_text
-from app.pagination import clamp_page, page_of, requested_per_page
+from app.listing import matching
+from app.platforms.inventory_pages import Section, render_inventory
 from app.platforms.vantage6 import bp
 from app.platforms.vantage6.inventory import CollaborationInfo, TaskTally, Vantage6Inventory
 from app.platforms.vantage6.normalize import to_status
 from app.platforms.views import fetch_or_banner, unique_errors
 
-SECTIONS = (("organizations", "Organisations"), ("users", "Users"), ("roles", "Roles and rules"), ("nodes", "Nodes"))
-PLACEHOLDERS = {"organizations": "name, country or domain", "users": "name, username, email, organisation or role",
-                "roles": "role, organisation or rule", "nodes": "node, organisation, collaboration, status or ip"}
+SECTIONS = (Section("organizations", "Organisations", "name, country or domain"),
+            Section("users", "Users", "name, username, email, organisation or role"),
+            Section("roles", "Roles and rules", "role, organisation or rule"),
+            Section("nodes", "Nodes", "node, organisation, collaboration, status or ip"))
 
 
 def _inventory(connection: str) -> tuple[Any, Vantage6Inventory]:
@@ -117,15 +118,8 @@ def _section_rows(inventory: Vantage6Inventory, section: str, q: str, errors: li
 def inventory(connection: str):
     """Read-only admin inventory, a section at a time: organisations, users, roles with their rules, nodes."""
     svc, reads = _inventory(connection)
-    section = request.args.get("section", "organizations")
-    section = section if section in dict(SECTIONS) else "organizations"
-    errors: list[PlatformError] = []
-    q = search_text(request.args)
-    fetched, rows = _section_rows(reads, section, q, errors)
-    page = page_of(rows, clamp_page(request.args.get("page")), requested_per_page())
-    return render_template("vantage6/inventory.html", svc=svc, section=section, sections=SECTIONS,
-                           section_label=dict(SECTIONS)[section], placeholder=PLACEHOLDERS[section], page=page,
-                           errors=unique_errors(errors), fetched=fetched, q=q)
+    return render_inventory(svc, SECTIONS, "vantage6/inventory.html",
+                            lambda section, q, errors: _section_rows(reads, section, q, errors))
 
 
 @bp.route("/<connection>/inventory.json")

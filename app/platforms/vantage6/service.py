@@ -158,12 +158,12 @@ class Vantage6Service(PlatformService):
         return (norm.normalize_task(raw, self.name, names, runs), runs,
                 [norm.normalize_task(c, self.name, names) for c in children])
 
-    def run_page_extras(self, run_id: str) -> dict[str, Any]:
-        """The task page's organisation runs and subtasks."""
-        _, runs, children = self.task_detail(run_id)
+    def run_page(self, run_id: str) -> tuple[Run, dict[str, Any]]:
+        """The task (read once) with its organisation runs, their results and its subtasks."""
+        task, runs, children = self.task_detail(run_id)
         completed = [r.id for r in runs if r.status is RunStatus.SUCCEEDED]
         results = dict(zip(completed, parallel_map(self._result_text, completed)))
-        return {"org_runs": runs, "children": children, "results": {k: v for k, v in results.items() if v}}
+        return task, {"org_runs": runs, "children": children, "results": {k: v for k, v in results.items() if v}}
 
     def _result_text(self, run_id: str) -> str:
         """A completed run's result as indented JSON ("" when unreadable); results never change, so a day."""
