@@ -2,26 +2,21 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from flask import has_request_context, request
 from flask_login import current_user
 
 from app.extensions import db
+from app.masking import mask_secrets
 from app.models import AuditEvent
 
-SECRET_KEY_PATTERN = re.compile(r"pass(word)?|secret|token|api[_-]?key|authori[sz]ation|credential", re.I)
 REDACTED = "[redacted]"
 
 
 def redact(value: Any) -> Any:
-    """Drop the values of secret-looking keys at any depth, so parameters can be kept safely."""
-    if isinstance(value, dict):
-        return {k: (REDACTED if SECRET_KEY_PATTERN.search(str(k)) else redact(v)) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [redact(v) for v in value]
-    return value
+    """Drop the values of secret-looking keys at any depth (app.masking's rule), so parameters can be kept safely."""
+    return mask_secrets(value, REDACTED)
 
 
 def _actor() -> str:

@@ -79,6 +79,11 @@ class Fetched(Generic[T]):
         return max(0.0, time.time() - self.fetched_at)
 
 
+def stale_notes(*reads: Fetched[Any]) -> list[str]:
+    """Why each of several reads is a last good copy rather than fresh, for a JSON answer's "stale" list."""
+    return [f.stale.describe() for f in reads if f.stale is not None]
+
+
 def _key(connection: str, name: str) -> str:
     return f"fd:{connection}:{name}"
 

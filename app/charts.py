@@ -22,6 +22,23 @@ def bar(labels: list[str], datasets: list[dict[str, Any]], *, stacked: bool = Fa
                         "scales": {"x": dict(scale), "y": {**scale, "title": {"display": bool(y_title), "text": y_title}}}}}
 
 
+def line(labels: list[str], datasets: list[dict[str, Any]], *, y_title: str = "", x_title: str = "",
+         begin_at_zero: bool = True) -> dict[str, Any]:
+    """Lines over category labels (times): points hidden so a few hundred stay legible, None values drawn as gaps
+    (spanGaps off: a missing bucket is not a zero), the tooltip showing every series at the hovered label."""
+    return {"type": "line", "data": {"labels": labels, "datasets": [{"spanGaps": False, **d} for d in datasets]},
+            "options": {"elements": {"point": {"radius": 0, "hitRadius": 6},
+                                     "line": {"tension": 0.2, "borderWidth": 1.5}},
+                        "interaction": {"mode": "index", "intersect": False},
+                        "scales": {"x": {"title": _axis_title(x_title),
+                                         "ticks": {"autoSkip": True, "maxTicksLimit": 8, "maxRotation": 0}},
+                                   "y": {"beginAtZero": begin_at_zero, "title": _axis_title(y_title)}}}}
+
+
+def _axis_title(text: str) -> dict[str, Any]:
+    return {"display": bool(text), "text": text}
+
+
 def count_by(values: Iterable[str], label: str, top: int = 12) -> dict[str, Any]:
     """Counts per value, largest first, the rest folded into 'other'."""
     counts = Counter(values).most_common()

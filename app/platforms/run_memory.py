@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from app.audit import SECRET_KEY_PATTERN
+from app.masking import looks_secret
 from app.extensions import db
 from app.models import RunRecord
 
@@ -23,11 +23,12 @@ class LastUsed:
 def remember(record: RunRecord, params: dict[str, str], options: dict[str, str]) -> None:
     """Keep what a run is started with on its record (committed with it); a secret-looking value is not kept,
     so it is never offered to the next person who opens the form."""
-    record.params = json.dumps({"params": _shareable(params), "options": _shareable(options)}, sort_keys=True)
+    record.params = json.dumps({"params": shareable(params), "options": shareable(options)}, sort_keys=True)
 
 
-def _shareable(values: dict[str, str]) -> dict[str, str]:
-    return {k: v for k, v in values.items() if not SECRET_KEY_PATTERN.search(k)}
+def shareable(values: dict[str, str]) -> dict[str, str]:
+    """The values whose names do not look secret (app.masking's rule)."""
+    return {k: v for k, v in values.items() if not looks_secret(k)}
 
 
 def last_used(connection: str, kind: str, target_id: str) -> LastUsed | None:

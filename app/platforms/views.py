@@ -119,6 +119,9 @@ def add_standard_routes(bp: Blueprint, platform: str) -> None:
                 audit=dict(connection=connection, platform=platform, object_type="schedule", object_id=schedule_id),
                 params={"name": schedule.name}, failed=f"Could not run {schedule.name}",
                 done=f"{schedule.name} is running now; its runs appear under {svc.runs_heading}.")
+            if svc.schedule_page:  # the schedule's own page shows what Run now started (Alooma's follows it)
+                return redirect(url_for(f"{platform}.{svc.schedule_page}", connection=connection,
+                                        **{svc.schedule_page_arg: schedule_id}))
             return redirect(url_for(f"{platform}.schedules", connection=connection))
         return render_template("platform/confirm_run_now.html", svc=svc, schedule=schedule, form=form)
 

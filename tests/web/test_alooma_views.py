@@ -43,14 +43,15 @@ def test_latest_runs_link_to_a_failed_querys_error(alooma_client_as, alooma_emul
 
 
 def test_run_now_asks_first_then_runs_and_audits(alooma_client_as, alooma_app, alooma_emulator):
-    """Does Run now confirm, then start the query (running on its run page) and write an audit event?"""
+    """Does Run now confirm, then start the query, land on the query's page (which follows it) and write an audit
+    event, the run page also showing it running?"""
     fixable = alooma_emulator.state()["fixableQuery"]
     client = alooma_client_as("operator")
     url = f"/alooma/alooma-main/schedules/{fixable}/run-now"
     assert url in client.get("/alooma/alooma-main/schedules").get_data(as_text=True)
     assert b"Run now</button>" in client.get(url).data
     response = post_form(client, url)
-    assert response.status_code == 302 and response.headers["Location"].endswith("/alooma/alooma-main/schedules")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/alooma/alooma-main/queries/{fixable}")
     (event,) = audit_rows(alooma_app, "schedule_run_now")
     assert event.outcome == "ok" and event.object_id == fixable and "sf_Opportunity" in event.params
     status = client.get(f"/alooma/alooma-main/runs/{fixable}/status.json").get_json()

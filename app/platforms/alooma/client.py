@@ -90,3 +90,79 @@ class AloomaClient:
         if not isinstance(found.get("job"), dict):
             raise BadResponse(self.http.connection, f"/inputs/{input_id} had no job")
         return found
+
+    def delete_query(self, query_id: str) -> None:
+        """Remove a scheduled query (DELETE v2/consolidation/{id}; 404 when it is already gone)."""
+        self.http.request("DELETE", f"/v2/consolidation/{query_id}")
+
+    # --- the pipeline ---------------------------------------------------------------------------------
+    def plumbing(self) -> list[dict]:
+        """Every plumbing node (inputs, the Restream node, Code Engine, Mapper, output) with the last minute's
+        stats: `{"nodes": [{category, stats, name, deleted, state, configuration, type, id}]}`."""
+        found = self._object("/plumbing/", params={"resolution": "1min"})
+        nodes = found.get("nodes")
+        if not isinstance(nodes, list) or not all(isinstance(n, dict) and n.get("id") for n in nodes):
+            raise BadResponse(self.http.connection, "/plumbing/ did not answer with nodes")
+        return nodes
+
+    def update_node(self, node_id: str, node: dict) -> dict:
+        """PUT plumbing/nodes/{id} with the whole node, as the client does to start or stop the restream."""
+        found = self.http.decode(self.http.request("PUT", f"/plumbing/nodes/{node_id}", json=node))
+        if not isinstance(found, dict):
+            raise BadResponse(self.http.connection, f"/plumbing/nodes/{node_id} did not answer with the node")
+        return found
+
+    def input_sleep_time(self, input_id: str) -> float:
+        """`{"inputSleepTime": seconds}`: how long the input waits between pulls."""
+        found = self._object(f"/inputSleepTime/{input_id}")
+        value = found.get("inputSleepTime")
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise BadResponse(self.http.connection, "the input sleep time was not a number")
+        return float(value)
+
+    def set_input_sleep_time(self, input_id: str, seconds: float) -> None:
+        """PUT inputSleepTime/{id} with the bare number, as the client sends it."""
+        self.http.request("PUT", f"/inputSleepTime/{input_id}", json=seconds)
+
+    def metrics(self, names: list[str], minutes: int, resolution_minutes: int) -> list[dict]:
+        """Graphite-style series `[{"target": NAME, "datapoints": [[value, epoch_seconds], ...]}]` for the last
+        `minutes`, one point per `resolution_minutes`."""
+        return self._list("/metrics", params={"metrics": ",".join(names), "from": f"-{minutes}min",
+                                              "resolution": f"{resolution_minutes}min"})
+
+    # --- notifications, mapping and samples -----------------------------------------------------------------
+    def notifications(self, since_epoch_seconds: int) -> list[dict]:
+        """`{"messages": [...]}` since that instant, newest first."""
+        found = self._object("/notifications", params={"from": since_epoch_seconds})
+        messages = found.get("messages")
+        if not isinstance(messages, list) or not all(isinstance(m, dict) for m in messages):
+            raise BadResponse(self.http.connection, "/notifications did not answer with messages")
+        return messages
+
+    def event_types(self) -> list[dict]:
+        """Every event type with its state, mapping mode and mapping (table), without fields."""
+        return self._list("/event-types")
+
+    def samples_stats(self) -> dict:
+        """`{event type: {status code: count}}`."""
+        return self._object("/samples/stats")
+
+    def status_types(self) -> dict:
+        """`{status code: description}`."""
+        return self._object("/status-types")
+
+    # --- the account ------------------------------------------------------------------------------------------
+    def secret_names(self) -> list[str]:
+        """The Code Engine secrets' names (Alooma never lists values)."""
+        found = self.http.get_json("/secrets")
+        if not isinstance(found, list) or not all(isinstance(n, str) for n in found):
+            raise BadResponse(self.http.connection, "/secrets did not answer with names")
+        return found
+
+    def used_credits(self, from_day: str, to_day: str) -> list[dict]:
+        """`[{"date", "instance_name", "value"}]` per day between the two ISO days, this account's only."""
+        return self._list("/credits/used-credits", params={"from": from_day, "to": to_day})
+
+    def company_credits(self) -> dict:
+        """The payment period: company_name, subscription_type, start_date, total_credits, used_credits."""
+        return self._object("/credits/company")

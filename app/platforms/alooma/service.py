@@ -12,6 +12,7 @@ from app.http import PlatformHttp
 from app.pagination import Page
 from app.platforms.alooma import normalize as norm
 from app.platforms.alooma.client import AloomaClient, error_message, rest_root
+from app.platforms.alooma.feed import invalidate_feed
 from app.platforms.alooma.session import AloomaLoginSession, ApiKeyAuthenticator, SessionAuthenticator
 from app.platforms.base import PlatformService
 from app.platforms.records import InstanceFact, Run, Schedule, TokenInfo, Workflow
@@ -36,6 +37,16 @@ class AloomaService(PlatformService):
     workflow_kinds = ("input",)
     workflows_heading = workflows_tab = "Inputs"
     runs_heading = "Latest runs"
+    schedule_page, schedule_page_arg = "query", "query_id"  # each query's own page (query_views.py)
+    schedule_pages = ("query", "query_remove")
+    # Alooma's own tabs, each from its views module (see app/platforms/alooma/__init__.py)
+    extra_pages = (
+        ("pipeline", "Pipeline", "viewer", ("pipeline_json", "restream_start", "input_sleep_time")),  # tab: pipeline
+        ("metrics", "Metrics", "viewer", ()),  # tab: metrics
+        ("notifications", "Notifications", "viewer", ()),  # tab: notifications
+        ("event_types", "Event types", "viewer", ()),  # tab: event types
+        ("inventory", "Inventory", "admin", ()),  # tab: inventory
+    )
 
     def __init__(self, connection: Connection, config: Any) -> None:
         super().__init__(connection, config)
@@ -80,6 +91,7 @@ class AloomaService(PlatformService):
         self.schedule(schedule_id)  # NotFound for an unknown query, before anything is sent
         self.client.run_query(schedule_id)
         invalidate(self.name, "queries")
+        invalidate_feed(self.name)  # Alooma reports the run in its notifications
 
     # --- latest runs ---------------------------------------------------------------------------------
     def recent_runs(self) -> Fetched[list[Run]]:

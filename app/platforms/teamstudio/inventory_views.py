@@ -8,6 +8,7 @@ from flask_login import login_required
 
 from app.api.serialize import to_json
 from app.auth.roles import role_required
+from app.cache import stale_notes
 from app.concurrency import parallel_calls
 from app.connections import service_or_404
 from app.errors import NotFound, PlatformError
@@ -119,7 +120,7 @@ def inventory_json(connection: str):
     """The whole inventory: users, memberships, data sources with their databases; failures are JSON errors."""
     _, reads = _inventory(connection)
     users, memberships, sources = parallel_calls(reads.users, reads.memberships, reads.data_sources)
-    stale = [f.stale.describe() for f in (users, memberships, sources) if f.stale is not None]
+    stale = stale_notes(users, memberships, sources)
     return json_response(f"teamstudio-{connection}-inventory", {
         "users": to_json(users.value), "memberships": to_json(memberships.value),
         "data_sources": to_json(sources.value), "stale": stale})

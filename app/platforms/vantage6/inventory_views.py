@@ -9,6 +9,7 @@ from flask_login import login_required
 
 from app.api.serialize import to_json
 from app.auth.roles import role_required
+from app.cache import stale_notes
 from app.charts import STATUS_COLOURS, bar
 from app.concurrency import parallel_calls
 from app.connections import service_or_404
@@ -70,7 +71,7 @@ def collaborations_json(connection: str):
     """The collaborations with their organisations and nodes, and the task counts; failures are JSON errors."""
     _, inventory = _inventory(connection)
     fetched, tally = parallel_calls(inventory.collaborations, inventory.task_tally)
-    stale = [f.stale.describe() for f in (fetched, tally) if f.stale is not None]
+    stale = stale_notes(fetched, tally)
     return json_response(f"vantage6-{connection}-collaborations", {
         "items": to_json(fetched.value), "total": len(fetched.value), "recent_tasks": to_json(tally.value),
         "stale": stale})
@@ -128,7 +129,7 @@ def inventory_json(connection: str):
     """The whole inventory: organisations, users with their roles, roles with their rules, nodes."""
     _, reads = _inventory(connection)
     orgs, users, roles, nodes = parallel_calls(reads.organizations, reads.users, reads.roles, reads.nodes)
-    stale = [f.stale.describe() for f in (orgs, users, roles, nodes) if f.stale is not None]
+    stale = stale_notes(orgs, users, roles, nodes)
     return json_response(f"vantage6-{connection}-inventory", {
         "organizations": to_json(orgs.value), "users": to_json(users.value), "roles": to_json(roles.value),
         "nodes": to_json(nodes.value), "stale": stale})
