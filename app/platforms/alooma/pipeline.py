@@ -348,8 +348,7 @@ class AloomaPipeline:
 
     def input_sleep(self, input_id: str) -> InputSleep:
         """An input with its sleep time, read live; NotFound for an unknown or malformed id."""
-        if not norm.OBJECT_ID.match(input_id or ""):
-            raise NotFound(self.name, f"no input {input_id!r}")
+        self.svc.require_id(input_id, "input")
         detail, seconds = parallel_calls(lambda: self.client.input(input_id),
                                          lambda: self.client.input_sleep_time(input_id))
         job = detail.get("job") if isinstance(detail.get("job"), dict) else {}
@@ -363,7 +362,6 @@ class AloomaPipeline:
         refusal = sleep_refusal(seconds)
         if refusal:
             raise InvalidRequest(self.name, refusal)
-        if not norm.OBJECT_ID.match(input_id or ""):
-            raise NotFound(self.name, f"no input {input_id!r}")
+        self.svc.require_id(input_id, "input")
         self.client.set_input_sleep_time(input_id, float(seconds))
         invalidate(self.name, SLEEP_KEY, PIPELINE_KEY)

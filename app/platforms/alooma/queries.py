@@ -11,7 +11,6 @@ from datetime import datetime, timezone
 from typing import Any
 
 from app.cache import invalidate
-from app.errors import NotFound
 from app.platforms.alooma import normalize as norm
 from app.platforms.records import Run, RunStatus, Schedule
 from app.platforms.timestamps import parse_time
@@ -84,25 +83,21 @@ class AloomaQueries:
         self.name = service.name
         self.client = service.client
 
-    def _require_id(self, query_id: str) -> None:
-        if not norm.OBJECT_ID.match(query_id or ""):
-            raise NotFound(self.name, f"no scheduled query {query_id!r}")
-
     def detail(self, query_id: str) -> QueryDetail:
         """The query as Alooma has it now; NotFound for an unknown or malformed id (a malformed one is not sent)."""
-        self._require_id(query_id)
+        self.svc.require_id(query_id, "scheduled query")
         return normalize_query_detail(self.client.query(query_id), self.name, datetime.now(timezone.utc))
 
     def summary(self, query_id: str) -> Schedule:
         """The query as the schedules list has it (cached), read live when the list does not hold it yet; for the
         confirm step, which needs only its name and timing. NotFound for an unknown or malformed id."""
-        self._require_id(query_id)
+        self.svc.require_id(query_id, "scheduled query")
         listed = next((s for s in self.svc.schedules().value if s.id == query_id), None)
         return listed or self.svc.schedule(query_id)
 
     def remove(self, query_id: str) -> None:
         """Remove the query (DELETE v2/consolidation/{id}) and drop the cached list and the charts built from it.
         NotFound when Alooma no longer has it; Alooma's refusal as the matching PlatformError."""
-        self._require_id(query_id)
+        self.svc.require_id(query_id, "scheduled query")
         self.client.delete_query(query_id)
         invalidate(self.name, "queries", "run-charts")

@@ -65,7 +65,8 @@ class AloomaService(PlatformService):
         self.client = AloomaClient(PlatformHttp(connection.name, root, settings=self.http_settings,
                                                 authenticator=authenticator, error_message=error_message))
 
-    def _require_id(self, value: str, what: str) -> None:
+    def require_id(self, value: str, what: str) -> None:
+        """NotFound for an id Alooma could not have issued, before anything is sent (every page's one check)."""
         if not norm.OBJECT_ID.match(value or ""):
             raise NotFound(self.name, f"no {what} {value!r}")
 
@@ -82,7 +83,7 @@ class AloomaService(PlatformService):
 
     def schedule(self, schedule_id: str) -> Schedule:
         """One scheduled query as Alooma has it now; NotFound for an unknown or malformed id."""
-        self._require_id(schedule_id, "scheduled query")
+        self.require_id(schedule_id, "scheduled query")
         return norm.normalize_query(self.client.query(schedule_id), self.name, datetime.now(timezone.utc))
 
     def run_schedule_now(self, schedule_id: str) -> None:
@@ -107,7 +108,7 @@ class AloomaService(PlatformService):
 
     def run(self, run_id: str) -> Run:
         """A query's latest outcome, read live so a run page follows Run now; NotFound when it never ran."""
-        self._require_id(run_id, "run")
+        self.require_id(run_id, "run")
         found = norm.normalize_query_run(self.client.query(run_id), self.name)
         if found is None:
             raise NotFound(self.name, f"scheduled query {run_id} has not run yet")
@@ -127,7 +128,7 @@ class AloomaService(PlatformService):
         """One input; NotFound for another kind or an unknown or malformed id."""
         if kind != "input":
             raise NotFound(self.name, f"Alooma has no {kind!r}")
-        self._require_id(target_id, "input")
+        self.require_id(target_id, "input")
         return norm.normalize_input(self.client.input(target_id), self.name)
 
     # --- sign-in and the instance -------------------------------------------------------------------------
