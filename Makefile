@@ -48,6 +48,7 @@ bench: setup
 	$(PY) bench/server_jobs_page.py
 	$(PY) bench/overview_fanout.py
 	$(PY) bench/overview_warm.py
+	$(PY) bench/alooma_pipeline_page.py
 	$(PY) bench/scale.py
 
 clean:
