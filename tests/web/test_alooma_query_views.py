@@ -195,3 +195,10 @@ def test_a_remove_without_its_form_token_sends_nothing(alooma_client_as, alooma_
     response = alooma_client_as("operator").post(f"{BASE}/queries/{fixable}/remove")
     assert response.status_code == 400 and b"Nothing was changed" in response.data
     assert alooma_emulator.state()["scheduledQueries"] == 10 and not audit_rows(alooma_app, "schedule_delete")
+
+
+def test_cancelling_run_now_goes_back_to_the_querys_page(alooma_client_as, alooma_emulator):
+    """Does the Run now confirm step's Cancel lead back to the query's own page, where Run now is offered?"""
+    fixable = alooma_emulator.state()["fixableQuery"]
+    page = alooma_client_as("operator").get(f"/alooma/alooma-main/schedules/{fixable}/run-now").get_data(as_text=True)
+    assert f'href="/alooma/alooma-main/queries/{fixable}">Cancel</a>' in page
