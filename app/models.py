@@ -47,6 +47,11 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # "local" (a password here, for break-glass admins) or "sso" (the identity provider vouches; no password)
+    auth_source: Mapped[str] = mapped_column(String(16), nullable=False, default="local", server_default="local")
+    sso_subject: Mapped[str | None] = mapped_column(String(255), nullable=True, unique=True, index=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -98,6 +103,9 @@ class AuditEvent(db.Model):
     params: Mapped[str | None] = mapped_column(Text, nullable=True)
     outcome: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # the hash chain: each row's hash covers its fields and the previous row's hash (app/audit.py)
+    prev_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    row_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class RunRecord(db.Model):
