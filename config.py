@@ -56,11 +56,34 @@ class Config:
     # Behind a load balancer: how many proxies set X-Forwarded-For/-Proto (audit rows then show the client).
     PROXY_COUNT = _env_int("FLIGHTDECK_PROXY_COUNT", 0)
     RUN_POLL_MS = _env_int("FLIGHTDECK_RUN_POLL_MS", 2000)
+    # Audit rows older than this many days are deleted by `flask audit prune` (run it from cron); 0 keeps them forever.
+    AUDIT_RETENTION_DAYS = _env_int("FLIGHTDECK_AUDIT_RETENTION_DAYS", 365)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_HTTPONLY = True
+    # Sign-in POSTs allowed per client address (Flask-Limiter syntax); counted in Redis when the cache is Redis.
+    LOGIN_RATE_LIMIT = os.environ.get("FLIGHTDECK_LOGIN_RATE_LIMIT", "10 per minute")
+    # Consecutive wrong passwords that lock an account, and for how many minutes (an admin can unlock it sooner).
+    LOGIN_MAX_FAILURES = _env_int("FLIGHTDECK_LOGIN_MAX_FAILURES", 5)
+    LOGIN_LOCKOUT_MINUTES = _env_int("FLIGHTDECK_LOGIN_LOCKOUT_MINUTES", 15)
+    # Strict-Transport-Security max-age, sent on HTTPS requests and whenever cookies are Secure (production).
+    HSTS_MAX_AGE = _env_int("FLIGHTDECK_HSTS_SECONDS", 31536000)
+    # Single sign-on (OpenID Connect, app/auth/sso.py): on when an issuer (or a discovery URL) and a client id are
+    # set. The issuer's discovery document is <issuer>/.well-known/openid-configuration unless the URL is given.
+    SSO_ISSUER = os.environ.get("FLIGHTDECK_SSO_ISSUER", "")
+    SSO_METADATA_URL = os.environ.get("FLIGHTDECK_SSO_METADATA_URL", "")
+    # The client registered at the identity provider; the secret comes only from the environment, never shown.
+    SSO_CLIENT_ID = os.environ.get("FLIGHTDECK_SSO_CLIENT_ID", "")
+    SSO_CLIENT_SECRET = os.environ.get("FLIGHTDECK_SSO_CLIENT_SECRET", "")
+    # The sign-in page's button reads "Sign in with <label>".
+    SSO_LABEL = os.environ.get("FLIGHTDECK_SSO_LABEL", "single sign-on")
+    # claim:value=role rules, comma-separated (groups:flightdeck-admins=admin,...); the highest matching role wins
+    # and a person no rule matches is refused.
+    SSO_ROLE_RULES = os.environ.get("FLIGHTDECK_SSO_ROLE_RULES", "")
+    # Scopes asked for (openid is required); the ID token must carry the claims the rules read.
+    SSO_SCOPES = os.environ.get("FLIGHTDECK_SSO_SCOPES", "openid profile email")
     WTF_CSRF_TIME_LIMIT = None
     TESTING = False
     DEBUG = False

@@ -1,4 +1,7 @@
-"""record_action(): the one way to write an audit event."""
+"""record_action(): the one way to write an audit event, chained by hash to the one before (app/audit_chain.py).
+
+Audit rows are append-only: nothing updates them, and the only deletion is `flask audit prune` (app/audit_cli.py).
+"""
 from __future__ import annotations
 
 import json
@@ -7,9 +10,10 @@ from typing import Any
 from flask import has_request_context, request
 from flask_login import current_user
 
+from app.audit_chain import chain_lock, chain_tail, row_hash
 from app.extensions import db
 from app.masking import mask_secrets
-from app.models import AuditEvent
+from app.models import AuditEvent, utcnow
 
 REDACTED = "[redacted]"
 
@@ -37,8 +41,13 @@ def record_action(
     error: str | None = None,
     username: str | None = None,
 ) -> AuditEvent:
-    """Write and commit one audit event; `outcome` is ok, failed or refused."""
-    event = AuditEvent(
+    """Write and commit one audit event; `outcome` is ok, failed or refused.
+
+    The commit also commits whatever else the session holds (callers rely on that). The time, the previous row's
+    hash and this row's hash are all settled under the chain lock, so rows chain in id order and two requests
+    (threads, gunicorn workers) never chain to the same previous row.
+    """
+    fields = dict(
         username=username or _actor(),
         remote_addr=request.remote_addr if has_request_context() else None,
         connection=connection,
@@ -50,6 +59,10 @@ def record_action(
         outcome=outcome,
         error=error,
     )
-    db.session.add(event)
-    db.session.commit()
+    with chain_lock(db.session):
+        event = AuditEvent(at=utcnow(), **fields)
+        event.prev_hash = chain_tail(db.session)
+        event.row_hash = row_hash(event, event.prev_hash)
+        db.session.add(event)
+        db.session.commit()
     return event

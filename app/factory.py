@@ -45,12 +45,14 @@ def register_proxy(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    from app.auth.ratelimit import init_rate_limits
     from app.extensions import cache, csrf, db, login_manager, migrate
     from app.models import User
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     cache.init_app(app)
+    init_rate_limits(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -88,13 +90,28 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
 
+# No page needs a device or a payment API; an empty allow-list turns each off for the page and any frame.
+PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+                      "payment=(), usb=()")
+
+
 def register_security_headers(app: Flask) -> None:
+    """The headers every response carries: pages, JSON, error pages, redirects and static files alike."""
+
     @app.after_request
     def headers(response):
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        # Secure cookies mean the site is served over HTTPS (production), even where a proxy ends TLS and the
+        # request reaches us as plain HTTP; browsers ignore the header on plain HTTP anyway.
+        max_age = int(app.config.get("HSTS_MAX_AGE") or 0)
+        if max_age and (request.is_secure or app.config.get("SESSION_COOKIE_SECURE")):
+            response.headers.setdefault("Strict-Transport-Security", f"max-age={max_age}; includeSubDomains")
         if request.endpoint and not request.endpoint.startswith("static"):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
@@ -120,7 +137,9 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from app.audit_cli import register_audit_cli
     from app.auth.cli import register_cli
     from app.tokens_cli import register_tokens_cli
     register_cli(app)
     register_tokens_cli(app)
+    register_audit_cli(app)

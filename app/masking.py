@@ -2,8 +2,8 @@
 platform configurations pages show (an Alooma output's password, say).
 
 A value is secret when its key looks like a credential (password, secret, token, API or access key, private
-key, authorization, OAuth grant); a URL's user and password are hidden wherever they appear in text. The rule
-errs on the side of hiding: a masked harmless value costs a reader little, a shown password costs a rotation.
+key, authorization, OAuth grant, session id); a URL's user and password are hidden wherever they appear in text.
+The rule errs on the side of hiding: a masked harmless value costs a reader little, a shown password costs a rotation.
 """
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 MASK = "**********"  # Alooma's own mask in its reference examples
+# a session id signs in too; a PKCE code verifier (authlib logs it at DEBUG) finishes a sign-in
 SECRET_NAME = re.compile(r"pass(word|wd)?|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|ssh[_-]?key|"
-                         r"authori[sz]ation|credential|oauth", re.I)
+                         r"authori[sz]ation|credential|oauth|session[_-]?id|verifier", re.I)
 URL_USERINFO = re.compile(r"(\b[a-z][a-z0-9+.-]*://)[^/@\s]+@", re.I)  # scheme://user:password@host
 
 

@@ -53,9 +53,17 @@ def _vantage6() -> Emulator:
     return Emulator(lambda seed, size: Vantage6Backend(seed=seed, size=size), vantage6_blueprint)
 
 
+def _oidc() -> Emulator:
+    from sandbox.oidc.models import OidcBackend
+    from sandbox.oidc.routes import oidc_blueprint
+
+    return Emulator(lambda seed, size: OidcBackend(seed=seed, size=size), oidc_blueprint)
+
+
 # key -> loader, imported lazily so one emulator's import cost is paid only when it is used.
 EMULATORS: dict[str, Callable[[], Emulator]] = {"aac": _aac, "alooma": _alooma, "server": _server,
-                                               "teamstudio": _teamstudio, "vantage6": _vantage6}
+                                               "teamstudio": _teamstudio, "vantage6": _vantage6,
+                                               "oidc": _oidc}
 
 
 def create_app(key: str, seed: int = 1, size: str = "small") -> Flask:

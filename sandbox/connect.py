@@ -93,10 +93,17 @@ password_env = "ALOOMA_SANDBOX_PASSWORD"
 """, {"ALOOMA_SANDBOX_PASSWORD": minted["password"]}
 
 
-# key -> (connection entry, secrets to export) from the emulator URL and what /_sandbox/tokens minted
+def _oidc(url: str, minted: dict) -> tuple[str, dict[str, str]]:
+    """No connection: the sandbox identity provider becomes the dashboard's single sign-on (README "SSO")."""
+    return "", {"FLIGHTDECK_SSO_ISSUER": url, "FLIGHTDECK_SSO_CLIENT_ID": minted["client_id"],
+                "FLIGHTDECK_SSO_CLIENT_SECRET": minted["client_secret"], "FLIGHTDECK_SSO_LABEL": "Sandbox SSO",
+                "FLIGHTDECK_SSO_ROLE_RULES": minted["role_rules"]}
+
+
+# key -> (connection entry, settings and secrets to export) from the emulator URL and what /_sandbox/tokens minted
 TEMPLATES: dict[str, Callable[[str, dict], tuple[str, dict[str, str]]]] = {
     "aac": _aac, "server": _server, "teamstudio": _teamstudio, "vantage6": _vantage6,
-    "alooma": _alooma}
+    "alooma": _alooma, "oidc": _oidc}
 
 
 def wait_until_up(url: str, seconds: float = 30.0) -> None:

@@ -104,6 +104,16 @@ def alooma_emulator(alooma_url: str) -> Iterator[Emulator]:
     yield from _controlled(alooma_url)
 
 
+@pytest.fixture(scope="session")
+def oidc_url() -> Iterator[str]:
+    yield from _serve("oidc")
+
+
+@pytest.fixture
+def oidc_emulator(oidc_url: str) -> Iterator[Emulator]:
+    yield from _controlled(oidc_url)
+
+
 SERVER_SHAPES = {
     # name: (uses Server API v3 on the Web API address, uses the OAuth1 subscription API on the gallery)
     "server-main": (True, True),
@@ -254,6 +264,23 @@ def mixed_app(tmp_path: Path, emulator: Emulator, server_emulator: Emulator, mon
               server_connection("server-main", server_emulator.url, server_emulator.mint(), monkeypatch)]
     application = build_app(tmp_path, "\n".join(blocks))
     application.config["FANOUT_DEADLINE"] = 20.0  # a cold Server read takes seconds on a busy machine
+    return application
+
+
+@pytest.fixture
+def security_app(tmp_path: Path, emulator: Emulator, server_emulator: Emulator, teamstudio_emulator: Emulator,
+                 vantage6_emulator: Emulator, alooma_emulator: Emulator, monkeypatch: pytest.MonkeyPatch):
+    """One connection of each of AAC, Server, Team Studio, vantage6 and Alooma (API key), for tests/security to
+    walk every route of the app with real ids."""
+    write_connections(tmp_path / "aac.toml", emulator.url, ("aac-main",))
+    monkeypatch.setenv("AAC_MAIN_REFRESH_TOKEN", emulator.mint()["refresh_token"])
+    blocks = [(tmp_path / "aac.toml").read_text(),
+              server_connection("server-main", server_emulator.url, server_emulator.mint(), monkeypatch),
+              teamstudio_connection("ts-main", teamstudio_emulator.url, teamstudio_emulator.mint(), monkeypatch),
+              vantage6_connection("v6-main", vantage6_emulator.url, vantage6_emulator.mint(), monkeypatch),
+              alooma_connection("alooma-key", alooma_emulator.url, alooma_emulator.mint(), monkeypatch, api_key=True)]
+    application = build_app(tmp_path, "\n".join(blocks))
+    application.config["FANOUT_DEADLINE"] = 20.0
     return application
 
 

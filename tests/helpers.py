@@ -70,3 +70,15 @@ def audit_rows(app: Any, action: str) -> list:
     from app.models import AuditEvent
     with app.app_context():
         return db.session.execute(db.select(AuditEvent).filter_by(action=action).order_by(AuditEvent.id)).scalars().all()
+
+
+def user_named(app: Any, username: str) -> Any:
+    """The User row of that name as the database has it now (detached, so its fields read after the context), or
+    None."""
+    from app.extensions import db
+    from app.models import User
+    with app.app_context():
+        user = db.session.execute(db.select(User).filter_by(username=username)).scalar_one_or_none()
+        if user is not None:
+            db.session.expunge(user)
+        return user

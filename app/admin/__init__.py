@@ -15,4 +15,4 @@ def admins_only():
         abort(403, description="Admin pages need the admin role.")
 
 
-from app.admin import views  # noqa: E402,F401
+from app.admin import users, views  # noqa: E402,F401

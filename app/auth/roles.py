@@ -17,6 +17,7 @@ def role_required(role: str) -> Callable:
             if not current_user.has_role(role):
                 abort(403, description=f"This needs the {role} role; you are signed in as {current_user.role}.")
             return view(*args, **kwargs)
+        wrapped.required_role = role  # read by tests/security to try every route with each lesser role
         return wrapped
     return decorator
 

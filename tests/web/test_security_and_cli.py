@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from app.crypto import decrypt
 from app.extensions import db
 from app.models import AuditEvent, StoredToken, User, utcnow
 from tests.helpers import post_form
@@ -26,7 +27,10 @@ def test_refresh_tokens_are_encrypted_at_rest(client_as, app):
     post_form(client, "/aac/aac-main/token", "/aac/aac-main/token/refresh")
     with app.app_context():
         row = db.session.execute(db.select(StoredToken).filter_by(connection="aac-main")).scalar_one()
-        assert row.refresh_token and b"rt_" not in row.refresh_token and b"eyJ" not in row.access_token
+        refresh, access = decrypt(row.refresh_token), decrypt(row.access_token)
+        # the tokens themselves (not a prefix, which random ciphertext may hold by chance) are not in the row
+        assert refresh.startswith("rt_") and access.startswith("eyJ")
+        assert refresh.encode() not in row.refresh_token and access.encode() not in row.access_token
 
 
 def test_log_lines_lose_bearer_tokens_and_secrets(app, caplog):
