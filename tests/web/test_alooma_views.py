@@ -139,3 +139,14 @@ def test_a_single_owner_gets_no_owner_chart(alooma_client_as):
     """With every query owned by the deployment, is the one-bar owner chart left out (the hourly one stays)?"""
     page = alooma_client_as("viewer").get("/alooma/alooma-main/schedules").get_data(as_text=True)
     assert 'id="chart-by-owner"' not in page and 'id="chart-upcoming"' in page
+
+
+def test_scheduled_queries_appear_in_the_cross_platform_schedules(alooma_client_as, alooma_emulator):
+    """Are the Alooma scheduled queries listed on the all-platforms Schedules page, the broken one among them?"""
+    state = alooma_emulator.state()
+    client = alooma_client_as("viewer")
+    items = client.get("/schedules?platform=alooma&export=json").get_json()["items"]
+    ids = {item["id"] for item in items if item["connection"] == "alooma-main"}
+    assert len(ids) == state["scheduledQueries"] and state["brokenQuery"] in ids and state["fixableQuery"] in ids
+    page = client.get("/schedules?platform=alooma").get_data(as_text=True)
+    assert "shop.order_items custom query" in page
