@@ -50,6 +50,7 @@ bench: setup
 	$(PY) bench/overview_warm.py
 	$(PY) bench/alooma_pipeline_page.py
 	$(PY) bench/scale.py
+	$(PY) bench/stored_connections.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache

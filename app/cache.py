@@ -85,7 +85,13 @@ def stale_notes(*reads: Fetched[Any]) -> list[str]:
 
 
 def _key(connection: str, name: str) -> str:
-    return f"fd:{connection}:{name}"
+    """A read's key names the connection's revision: a connection edited in the browser (or removed and made again
+    under its name) never serves the copies read with its old settings, in any worker."""
+    from app.connections import registry
+
+    known = registry().get(connection)
+    revision = known.revision if known is not None else ""
+    return f"fd:{connection}:{revision}:{name}"
 
 
 def cached_read(connection: str, name: str, fetch: Callable[[], T], timeout: int | None = None,

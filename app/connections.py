@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, abort, current_app
+from flask import Flask, abort, current_app, request
 
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 KNOWN_FIELDS = {"name", "platform", "base_url", "label", "sandbox"}
+FILE_SOURCE = "file"
+DATABASE_SOURCE = "database"
 
 
 class ConnectionConfigError(ValueError):
@@ -21,7 +23,8 @@ class ConnectionConfigError(ValueError):
 
 @dataclass(frozen=True)
 class Connection:
-    """One configured platform instance. Secrets are named by environment variable, never stored here."""
+    """One platform instance: from connections.toml (secrets named by environment variable) or made by an admin in
+    the browser (secrets stored encrypted with it, decrypted here only in memory and never in its repr)."""
 
     name: str
     platform: str
@@ -29,17 +32,37 @@ class Connection:
     label: str = ""
     sandbox: bool = False
     options: dict[str, Any] = field(default_factory=dict)
+    source: str = FILE_SOURCE  # FILE_SOURCE or DATABASE_SOURCE
+    revision: str = ""  # changes on every save of a stored connection; part of its cache keys
+    secrets: dict[str, str] = field(default_factory=dict, repr=False)
+    allowed_network: str = ""  # the private range an admin allowed a stored connection's addresses to be in
 
     def option(self, key: str, default: Any = None) -> Any:
         return self.options.get(key, default)
 
+    @property
+    def stored(self) -> bool:
+        """Made in the browser: editable there, unlike connections.toml's, which stay read-only."""
+        return self.source == DATABASE_SOURCE
+
     def secret(self, key: str) -> str | None:
-        """The value of the environment variable named by option `<key>_env`, or None."""
+        """The secret `key`: stored with the connection, or the environment variable named by option `<key>_env`."""
+        if self.stored:
+            return self.secrets.get(key) or None
         env_name = self.options.get(f"{key}_env")
         return os.environ.get(env_name) if env_name else None
 
-    def secret_env_name(self, key: str) -> str | None:
-        return self.options.get(f"{key}_env")
+    def has_secret(self, key: str) -> bool:
+        """Whether the connection is set up with this secret (for a file connection: names its variable)."""
+        return bool(self.secrets.get(key)) if self.stored else bool(self.options.get(f"{key}_env"))
+
+    def secret_place(self, key: str) -> str:
+        """Where a person fixes the secret, for messages: the variable (and the restart it needs) or the form."""
+        if self.stored:
+            return f"the connection's {key.replace('_', ' ')} (Admin > Connections > {self.name} > Edit)"
+        env_name = self.options.get(f"{key}_env")
+        where = f"the environment variable {env_name}" if env_name else f"the environment variable named by {key}_env"
+        return f"{where} (restart Flightdeck after changing it)"
 
     @property
     def title(self) -> str:
@@ -84,12 +107,19 @@ def parse_connections(text: str, known_platforms: set[str]) -> list[Connection]:
 
 
 class ConnectionRegistry:
-    """The app's connections and their services; a service (and its HTTP session) is built once per process."""
+    """The app's connections and their services; a service (and its HTTP session) is built once per process.
+
+    connections.toml is read once at start. Stored connections (made in the browser) are synced before each request
+    from a one-query stamp, so an edit made in one gunicorn worker is seen by every other at its next request; a
+    service whose connection changed is built anew. A file connection wins over a stored one of the same name.
+    """
 
     def __init__(self, connections: list[Connection]) -> None:
-        self.connections = {c.name: c for c in connections}
+        self.file_connections = {c.name: c for c in connections}
+        self.connections = dict(self.file_connections)
         self._services: dict[str, Any] = {}
         self._lock = threading.Lock()
+        self._stamp: frozenset[tuple[str, str]] | None = None
 
     def all(self, platform: str | None = None) -> list[Connection]:
         return [c for c in self.connections.values() if platform is None or c.platform == platform]
@@ -109,6 +139,22 @@ class ConnectionRegistry:
                 self._services[name] = service_class(connection.platform)(connection, current_app.config)
             return self._services[name]
 
+    def sync(self) -> None:
+        """Take in stored connections added, edited or removed since the last request (in any worker)."""
+        from app.connection_store import load_stored, stored_stamp
+
+        stamp = stored_stamp()
+        if stamp == self._stamp:
+            return
+        stored = {c.name: c for c in load_stored() if c.name not in self.file_connections}
+        with self._lock:
+            merged = {**self.file_connections, **stored}
+            for name in list(self._services):
+                if merged.get(name) != self.connections.get(name):
+                    del self._services[name]
+            self.connections = merged
+            self._stamp = stamp
+
 
 def load_connections(app: Flask) -> ConnectionRegistry:
     from app.platforms.registry import PLATFORM_KEYS
@@ -120,6 +166,11 @@ def load_connections(app: Flask) -> ConnectionRegistry:
 
 def register_connections(app: Flask) -> None:
     app.extensions["flightdeck.connections"] = load_connections(app)
+
+    @app.before_request
+    def sync_stored_connections() -> None:
+        if request.endpoint != "static":
+            registry().sync()
 
 
 def registry() -> ConnectionRegistry:

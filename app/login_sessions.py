@@ -33,15 +33,14 @@ class LoginSession(ABC):
     platform: str = ""
     platform_name: str = ""
     session_kind: str = "session"  # what the panel calls it: "session", "login session"
-    how_to_fix_text: str = ("Check `username` in connections.toml and the password in the environment variable {env}. "
-                            "Restart Flightdeck after changing the environment.")
+    how_to_fix_text: str = "Check the connection's `username` and the password in {env}."
 
     def __init__(self, connection: Connection, login_http: PlatformHttp, settings: TokenSettings) -> None:
         self.connection = connection
         self.http = login_http  # unauthenticated: the login carries its own credentials
         self.username = str(connection.option("username", ""))
         self.how_to_fix = self.how_to_fix_text.format(
-            env=connection.secret_env_name("password") or "named by password_env",
+            env=connection.secret_place("password"),
             account=str(connection.option("account_name", "")) or "none set")
         settings.lock_dir.mkdir(parents=True, exist_ok=True)
         self._lock = FileLock(str(settings.lock_dir / f"token-{connection.name}.lock"), timeout=60)

@@ -150,3 +150,28 @@ class Sweep(db.Model):
     @property
     def value_list(self) -> list[str]:
         return [str(v) for v in json.loads(self.values)]
+
+
+class StoredConnection(db.Model):
+    """A connection an admin made in the browser: settings in the clear, secrets encrypted together (app/crypto.py).
+
+    `revision` changes on every save, so each worker notices an edit made in another (app/connection_store.py) and
+    cached reads of the connection's old settings are never served for its new ones (app/cache.py).
+    """
+
+    __tablename__ = "connections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(63), unique=True, nullable=False)
+    platform: Mapped[str] = mapped_column(String(32), nullable=False)
+    label: Mapped[str] = mapped_column(String(120), nullable=False, default="")
+    base_url: Mapped[str] = mapped_column(String(500), nullable=False)
+    options: Mapped[str] = mapped_column(Text, nullable=False, default="{}")  # JSON of the non-secret settings
+    secrets: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # Fernet of a JSON object
+    # the private network (CIDR) an admin allowed the connection's addresses to be in; empty: public addresses only
+    allowed_network: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    revision: Mapped[str] = mapped_column(String(32), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(80), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(80), nullable=False)

@@ -14,6 +14,7 @@ tokens_cli = AppGroup("tokens", help="Platform tokens of the configured connecti
 
 def _token_services(name: str | None) -> list:
     services = []
+    registry().sync()  # the stored connections too: a shell has no request to sync them before
     for connection in registry().all():
         if name and connection.name != name:
             continue

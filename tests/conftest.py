@@ -270,8 +270,8 @@ def mixed_app(tmp_path: Path, emulator: Emulator, server_emulator: Emulator, mon
 @pytest.fixture
 def security_app(tmp_path: Path, emulator: Emulator, server_emulator: Emulator, teamstudio_emulator: Emulator,
                  vantage6_emulator: Emulator, alooma_emulator: Emulator, monkeypatch: pytest.MonkeyPatch):
-    """One connection of each of AAC, Server, Team Studio, vantage6 and Alooma (API key), for tests/security to
-    walk every route of the app with real ids."""
+    """One connection of each of AAC, Server, Team Studio, vantage6 and Alooma (API key), and an AAC one added in the
+    browser, for tests/security to walk every route of the app with real ids."""
     write_connections(tmp_path / "aac.toml", emulator.url, ("aac-main",))
     monkeypatch.setenv("AAC_MAIN_REFRESH_TOKEN", emulator.mint()["refresh_token"])
     blocks = [(tmp_path / "aac.toml").read_text(),
@@ -281,7 +281,22 @@ def security_app(tmp_path: Path, emulator: Emulator, server_emulator: Emulator, 
               alooma_connection("alooma-key", alooma_emulator.url, alooma_emulator.mint(), monkeypatch, api_key=True)]
     application = build_app(tmp_path, "\n".join(blocks))
     application.config["FANOUT_DEADLINE"] = 20.0
+    add_stored_connection(application, "aac-stored", emulator)
     return application
+
+
+def add_stored_connection(application, name: str, emulator: Emulator) -> None:
+    """An AAC connection as an admin adds it in the browser (app.connection_store), its refresh token stored with it."""
+    from app.audit import record_action
+    from app.connection_store import ConnectionChange, create_stored
+
+    change = ConnectionChange(platform="aac", label=name, base_url=emulator.url, allowed_network="127.0.0.0/8",
+                              options={"workspace_id": 12, "client_id": "aac-public-api",
+                                       "token_endpoint": f"{emulator.url}/as/token"},
+                              new_secrets={"refresh_token": emulator.mint()["refresh_token"]})
+    with application.app_context():
+        create_stored(name, change, "admin")
+        record_action("connection_create", outcome="ok", connection=name, platform="aac", username="admin")
 
 
 def _client_as(application):

@@ -1,15 +1,17 @@
 """What every platform service declares and shares: capabilities, the HTTP client and cache keys."""
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
+from app.connection_settings import OneOf, Setting
 from app.connections import Connection
-from app.errors import NotSupported
+from app.errors import NotSupported, PlatformError
 from app.http import Download, HttpSettings
 from app.pagination import Page, page_of
-from app.platforms.records import InstanceFact, Run, RunFilter, TokenInfo, Workflow
+from app.platforms.records import Health, InstanceFact, Run, RunFilter, TokenInfo, Workflow
 from app.tokens import TokenSettings
 
 
@@ -45,6 +47,10 @@ class PlatformService:
     schedule_page_arg: ClassVar[str] = "schedule_id"
     new_schedule_page: ClassVar[tuple[str, str] | None] = None
     schedule_pages: ClassVar[tuple[str, ...]] = ()
+    # What a connection of the platform is configured with (app/connection_settings.py): the browser's connection
+    # form is built from these, and `connection_rules` say which groups of them must be complete.
+    connection_settings: ClassVar[tuple[Setting, ...]] = ()
+    connection_rules: ClassVar[tuple[OneOf, ...]] = ()
 
     @property
     def run_noun(self) -> str:
@@ -58,6 +64,22 @@ class PlatformService:
         self.token_settings = TokenSettings(
             lock_dir=Path(config["LOCK_DIR"]), refresh_margin=int(config["TOKEN_REFRESH_MARGIN"]),
             http=self.http_settings)
+
+    def check_connection(self) -> Health:
+        """Test the connection now ("Test connection"): one authenticated read, never from the cache. Returns the
+        Health with what answered or, when the platform failed, why (the PlatformError's safe message)."""
+        started = time.monotonic()
+        try:
+            answer = self.probe()
+        except PlatformError as error:
+            return Health(self.name, self.platform, ok=False, latency_ms=(time.monotonic() - started) * 1000,
+                          message=f"{error.kind.replace('_', ' ')}: {error.message}")
+        return Health(self.name, self.platform, ok=True, latency_ms=(time.monotonic() - started) * 1000,
+                      message=answer)
+
+    def probe(self) -> str:
+        """One cheap authenticated call that proves the address and the credentials; says what answered."""
+        raise self.not_supported("testing the connection")
 
     def not_supported(self, action: str) -> NotSupported:
         return NotSupported(self.name, f"{self.display_name} does not support {action}")

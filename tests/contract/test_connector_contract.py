@@ -31,3 +31,15 @@ def test_supported_actions_are_implemented(key):
         for method in methods:
             overridden = getattr(cls, method) is not getattr(PlatformService, method)
             assert overridden == getattr(cls, flag), f"{cls.__name__}.{method} vs {flag}"
+
+
+@pytest.mark.parametrize("key", PLATFORM_KEYS)
+def test_service_declares_its_connection_settings_and_a_probe(key):
+    """Does the service declare its settings (unique keys, rules naming only them) and its own connection probe?"""
+    cls = service_class(key)
+    keys = [s.key for s in cls.connection_settings]
+    assert keys and len(keys) == len(set(keys)), f"{cls.__name__} settings"
+    assert not {"name", "label", "base_url", "allowed_network"} & set(keys)  # the form's own fields
+    for rule in cls.connection_rules:
+        assert all(k in keys for group in rule.groups for k in group), f"{cls.__name__} rule {rule.message}"
+    assert cls.probe is not PlatformService.probe, f"{cls.__name__} lacks probe()"

@@ -25,14 +25,18 @@ SHORTEST = 8  # shorter values could turn up in a page by chance; every minted s
 
 
 def configured_secrets(app: Any) -> dict[str, str]:
-    """The values behind every connection's `*_env` setting (as an operator exports them), the app's secret key
-    and the test users' password, by a label for the failure message."""
+    """The values behind every connection's `*_env` setting (as an operator exports them), the secrets stored with
+    connections added in the browser, the app's secret key and the test users' password, by a label for the failure
+    message."""
     found = {"SECRET_KEY": app.config["SECRET_KEY"], "user password": PASSWORD}
     with app.app_context():
+        registry().sync()
         for connection in registry().all():
             for key, env in connection.options.items():
                 if key.endswith("_env") and os.environ.get(str(env)):
                     found[f"{connection.name} {key}"] = os.environ[str(env)]
+            for key, value in connection.secrets.items():
+                found[f"{connection.name} stored {key}"] = value
     return found
 
 
@@ -102,6 +106,11 @@ def test_no_page_json_answer_or_log_line_shows_a_secret(security_app, emulators,
                     for i, answer in enumerate(_refresh_every_token(security_app, admin))})
     for url in ("/", "/runs", "/admin/audit", "/admin/audit.csv"):
         answers[f"refused {url}"] = admin.get(url, buffered=True)
+    with security_app.app_context():
+        names = [c.name for c in registry().all()]
+    for name in names:  # Test connection's flash of each refusal
+        tested = post_form(admin, f"/admin/connections/{name}", f"/admin/connections/{name}/test")
+        answers[f"refused test {name}"] = admin.get(tested.headers["Location"], buffered=True)
     tokens.update(held_tokens(security_app))
 
     secrets = {**configured_secrets(security_app), **tokens}

@@ -26,8 +26,8 @@ def test_warm_read_reuses_the_decoded_copy(ctx):
 def test_a_copy_stored_by_another_worker_wins(ctx):
     """When the shared entry holds a newer copy than this process decoded, is the newer one read?"""
     cached_read("c", "things", lambda: ["old"])
-    cache.set("fd:c:things", (["new"], 2e9), timeout=60)  # as another worker would, after its own fetch
-    cache.set("fd:c:things:stamp", 2e9, timeout=60)
+    cache.set("fd:c::things", (["new"], 2e9), timeout=60)  # as another worker would ("c" is no stored connection)
+    cache.set("fd:c::things:stamp", 2e9, timeout=60)
     assert cached_read("c", "things", lambda: ["fetched"]).value == ["new"]
 
 

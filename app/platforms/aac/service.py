@@ -13,13 +13,13 @@ from app.http import PlatformHttp
 from app.pagination import Page
 from app.platforms.aac import normalize as norm
 from app.platforms.aac.client import AacClient, error_message
+from app.platforms.aac import settings as connection_setup
 from app.platforms.base import PlatformService
 from app.platforms.records import Run, Schedule, TokenInfo, Workflow
 from app.tokens import BearerAuthenticator, RotatingTokenManager
 
-HOW_TO_FIX = ("Create a new OAuth 2.0 API token in AAC (User Preferences > OAuth 2.0 API Tokens), put its "
-              "refresh token in the environment variable {env} and restart Flightdeck; the new token replaces "
-              "the stored one on first use.")
+HOW_TO_FIX = ("Create a new OAuth 2.0 API token in AAC (User Preferences > OAuth 2.0 API Tokens) and put its "
+              "refresh token in {env}; the new token replaces the stored one on first use.")
 RUN_KINDS = ("plan", "flow", "workflow")
 HISTORY_DAYS = 14
 HISTORY_MAX = 5000
@@ -37,10 +37,12 @@ class AacService(PlatformService):
     supports_token_refresh = True
     workflow_kinds = RUN_KINDS
     workflows_heading = "Plans, flows and workflows"
+    connection_settings = connection_setup.SETTINGS
+    connection_rules = connection_setup.RULES
 
     def __init__(self, connection: Connection, config: Any) -> None:
         super().__init__(connection, config)
-        env = connection.secret_env_name("refresh_token") or "the variable named by refresh_token_env"
+        env = connection.secret_place("refresh_token")
         self.tokens = RotatingTokenManager(connection, self.token_settings, HOW_TO_FIX.format(env=env))
         workspace = connection.option("workspace_id")
         extra = {"x-trifacta-workspace-id": str(workspace)} if workspace else {}
@@ -50,6 +52,10 @@ class AacService(PlatformService):
             default_headers={"Content-Type": "application/json"})
         self.client = AacClient(self.http)
         self.base_url = connection.option("ui_url", connection.base_url)
+
+    def probe(self) -> str:
+        workspace = self.client.current_workspace()
+        return f"workspace {workspace.get('name') or workspace.get('id', '?')} answered"
 
     # --- lookups (cached): names the lists only reference by id -------------------------------------
     def lookups(self) -> norm.Lookups:

@@ -13,6 +13,7 @@ from app.pagination import Page
 from app.platforms.alooma import normalize as norm
 from app.platforms.alooma.client import AloomaClient, error_message, rest_root
 from app.platforms.alooma.feed import invalidate_feed
+from app.platforms.alooma import settings as connection_setup
 from app.platforms.alooma.session import AloomaLoginSession, ApiKeyAuthenticator, SessionAuthenticator
 from app.platforms.base import PlatformService
 from app.platforms.records import InstanceFact, Run, Schedule, TokenInfo, Workflow
@@ -47,13 +48,15 @@ class AloomaService(PlatformService):
         ("event_types", "Event types", "viewer", ()),  # tab: event types
         ("inventory", "Inventory", "admin", ()),  # tab: inventory
     )
+    connection_settings = connection_setup.SETTINGS
+    connection_rules = connection_setup.RULES
 
     def __init__(self, connection: Connection, config: Any) -> None:
         super().__init__(connection, config)
         self.account_name = str(connection.option("account_name", "")).strip()
         root = rest_root(connection.base_url, self.account_name)
         self.session: AloomaLoginSession | None = None
-        if connection.option("api_key_env"):
+        if connection.has_secret("api_key"):
             self.auth_kind = "API key"
             self.supports_token_refresh = False
             authenticator: Any = ApiKeyAuthenticator(connection)
@@ -64,6 +67,10 @@ class AloomaService(PlatformService):
             authenticator = SessionAuthenticator(self.session)
         self.client = AloomaClient(PlatformHttp(connection.name, root, settings=self.http_settings,
                                                 authenticator=authenticator, error_message=error_message))
+
+    def probe(self) -> str:
+        deploy = self.client.deploy_info()
+        return f"deployment {deploy.get('deploymentName') or self.account_name} answered ({self.auth_kind})"
 
     def require_id(self, value: str, what: str) -> None:
         """NotFound for an id Alooma could not have issued, before anything is sent (every page's one check)."""

@@ -12,11 +12,10 @@ from app.connections import Connection
 from app.errors import BadResponse, TokenRejected
 from app.login_sessions import LoginSession, SessionGenerations
 
-KEY_HOW_TO_FIX = ("Check the API key in the environment variable {env} and `account_name` ({account}) in "
-                  "connections.toml: a key belongs to one account. Restart Flightdeck after changing the environment.")
-LOGIN_HOW_TO_FIX = ("Check the login: `username` (the user's email) and `account_name` ({account}) in "
-                    "connections.toml and the password in the environment variable {env}. Restart Flightdeck after "
-                    "changing the environment.")
+KEY_HOW_TO_FIX = ("Check the API key in {env} and the connection's `account_name` ({account}): a key belongs to "
+                  "one account.")
+LOGIN_HOW_TO_FIX = ("Check the login: the connection's `username` (the user's email) and `account_name` ({account}), "
+                    "and the password in {env}.")
 
 
 def _account(connection: Connection) -> str:
@@ -28,7 +27,7 @@ class ApiKeyAuthenticator:
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
-        self.how_to_fix = KEY_HOW_TO_FIX.format(env=connection.secret_env_name("api_key") or "named by api_key_env",
+        self.how_to_fix = KEY_HOW_TO_FIX.format(env=connection.secret_place("api_key"),
                                                 account=_account(connection))
 
     def apply(self, headers: dict[str, str]) -> None:

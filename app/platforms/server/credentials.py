@@ -8,8 +8,7 @@ from app.errors import AuthError, PlatformError
 from app.platforms.records import TokenInfo
 from app.platforms.server.client import SubscriptionClient
 
-HOW_TO_FIX = ("Check the subscription API key (api_key in connections.toml) and its secret in the environment "
-              "variable {env}: in Server, open your profile > Keys. Also check that this machine's clock is "
+HOW_TO_FIX = ("Check the subscription API key (the connection's api_key) and its secret in {env}: in Server, open your profile > Keys. Also check that this machine's clock is "
               "right, since the server refuses signatures with a stale timestamp.")
 
 
@@ -21,7 +20,7 @@ class SignatureCheck:
         self.client = client
 
     def check(self) -> TokenInfo:
-        env = self.connection.secret_env_name("api_secret") or "named by api_secret_env"
+        env = self.connection.secret_place("api_secret")
         outcome, error = "ok", None
         try:
             self.client.list_workflows(limit=1)

@@ -18,6 +18,7 @@ from app.pagination import Page, page_of
 from app.platforms.base import PlatformService
 from app.platforms.records import Run, Schedule, TokenInfo, Workflow
 from app.platforms.server import normalize as norm
+from app.platforms.server import settings as connection_setup
 from app.platforms.server.client import SubscriptionClient, V3Client, error_message
 from app.platforms.server.credentials import SignatureCheck
 from app.platforms.server.questions import V1_PRIORITIES, answers, priority_option, question_to_parameter
@@ -29,9 +30,8 @@ JOBS_PER_WORKFLOW = 20
 HISTORY_DAYS = 14
 HISTORY_MAX = 1000  # newest jobs read in full for the jobs page and charts; each costs one call when first seen
 FINAL_JOB_CACHE = 24 * 3600  # a finished job never changes
-V3_HOW_TO_FIX = ("Check the API access key (client_id in connections.toml) and the API access secret in the "
-                 "environment variable {env}: in Server, open your profile > Keys (an admin must enable API "
-                 "access for your account). Restart Flightdeck after changing the environment.")
+V3_HOW_TO_FIX = ("Check the API access key (the connection's client_id) and the API access secret in {env}: in "
+                 "Server, open your profile > Keys (an admin must enable API access for your account).")
 
 
 class ServerService(PlatformService):
@@ -44,6 +44,8 @@ class ServerService(PlatformService):
     supports_token_refresh = True
     supports_output_download = True
     runs_heading = "Jobs"
+    connection_settings = connection_setup.SETTINGS
+    connection_rules = connection_setup.RULES
 
     def __init__(self, connection: Connection, config: Any) -> None:
         super().__init__(connection, config)
@@ -56,7 +58,7 @@ class ServerService(PlatformService):
         self.v1: SubscriptionClient | None = None
         self.signature: SignatureCheck | None = None
         if webapi and client_id:
-            env = connection.secret_env_name("client_secret") or "named by client_secret_env"
+            env = connection.secret_place("client_secret")
             self.oauth2 = ClientCredentialsTokens(
                 connection, self.token_settings, token_endpoint=f"{webapi}/oauth2/token", client_id=str(client_id),
                 secret_key="client_secret", kind="Server API v3 access token (OAuth 2.0 client credentials)",
@@ -75,6 +77,14 @@ class ServerService(PlatformService):
         if self.v3 is None:  # toggling is a v3 PATCH of `enabled`; v1 has no schedules at all
             self.supports_schedule_toggle = False
             self.has_schedules = False
+
+    def probe(self) -> str:
+        """The v3 schedules where v3 is configured (a token is fetched on the way), the signed v1 list otherwise."""
+        if self.v3 is not None:
+            return f"Server API v3 answered ({len(self.v3.list_schedules())} schedules)"
+        assert self.v1 is not None  # a connection has one of the two (app/platforms/server/settings.py)
+        self.v1.list_workflows(limit=1)
+        return "the subscription API accepted the signature"
 
     @property
     def apis(self) -> str:

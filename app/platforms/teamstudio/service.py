@@ -16,6 +16,7 @@ from app.pagination import Page
 from app.platforms.base import PlatformService
 from app.platforms.records import InstanceFact, Run, Schedule, TargetRef, TokenInfo, Workflow
 from app.platforms.teamstudio import normalize as norm
+from app.platforms.teamstudio import settings as connection_setup
 from app.platforms.teamstudio.client import TeamStudioClient, error_message
 from app.platforms.teamstudio.instance import account_fact, license_facts
 from app.platforms.teamstudio.session import ServiceAccountSession, SessionAuthenticator
@@ -46,6 +47,8 @@ class TeamStudioService(PlatformService):
                    ("sweeps", "Sweeps", "viewer", ("sweep", "sweep_new")),
                    ("inventory", "Inventory", "admin", ()))
     variables_as_pairs = True
+    connection_settings = connection_setup.SETTINGS
+    connection_rules = connection_setup.RULES
     # a job's own page, the new-job form and the task pages (app/platforms/teamstudio/job_views.py)
     schedule_page, schedule_page_arg = "job", "job_id"
     new_schedule_page = ("job_pick_workspace", "New job")
@@ -60,6 +63,10 @@ class TeamStudioService(PlatformService):
         auth = SessionAuthenticator(self.session)
         self.client = TeamStudioClient(PlatformHttp(connection.name, connection.base_url, settings=self.http_settings,
                                                     authenticator=auth, signer=auth, error_message=error_message))
+
+    def probe(self) -> str:
+        user = self.client.whoami()
+        return f"signed in as {user.get('username') or self.session.username}"
 
     # --- places --------------------------------------------------------------------------------------
     def raw_workspaces(self) -> list[dict]:

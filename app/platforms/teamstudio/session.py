@@ -14,8 +14,7 @@ from app.errors import BadResponse
 from app.login_sessions import LoginSession, SessionGenerations
 
 ENGINE_PREFIX = "/alpinedatalabs/"
-HOW_TO_FIX = ("Check the service account: `username` in connections.toml and its password in the environment "
-              "variable {env}. Restart Flightdeck after changing the environment.")
+HOW_TO_FIX = "Check the service account: the connection's `username` and its password in {env}."
 
 
 class ServiceAccountSession(LoginSession):

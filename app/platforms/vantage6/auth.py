@@ -32,8 +32,7 @@ log = logging.getLogger(__name__)
 JWT_REFUSALS = ("signature verification failed", "invalid header", "not enough segments", "invalid crypto padding",
                 "only non-refresh tokens are allowed", "invalid payload")
 NEEDS_CODE = "needs_code"  # the last outcome while an account with two-factor waits for its six-digit code
-HOW_TO_FIX = ("Check the account: `username` in connections.toml and its password in the environment variable "
-              "{env}. Restart Flightdeck after changing the environment.")
+HOW_TO_FIX = "Check the account: the connection's `username` and its password in {env}."
 
 
 class Vantage6Credentials:
@@ -47,7 +46,7 @@ class Vantage6Credentials:
         self.major = major
         self.api = api_path
         self.username = str(connection.option("username", ""))
-        self.how_to_fix = HOW_TO_FIX.format(env=connection.secret_env_name("password") or "named by password_env")
+        self.how_to_fix = HOW_TO_FIX.format(env=connection.secret_place("password"))
         settings.lock_dir.mkdir(parents=True, exist_ok=True)
         self._lock = FileLock(str(settings.lock_dir / f"token-{connection.name}.lock"), timeout=60)
 

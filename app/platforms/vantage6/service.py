@@ -15,6 +15,7 @@ from app.pagination import Page, page_of
 from app.platforms.base import PlatformService
 from app.platforms.records import InstanceFact, Run, RunFilter, RunStatus, Schedule, TokenInfo, Workflow
 from app.platforms.vantage6 import normalize as norm
+from app.platforms.vantage6 import settings as connection_setup
 from app.platforms.vantage6 import tasks
 from app.platforms.vantage6.inventory import Vantage6Inventory
 from app.platforms.vantage6.normalize import NUMERIC_ID
@@ -44,6 +45,8 @@ class Vantage6Service(PlatformService):
     run_parts_heading = "Organisations"
     extra_pages = (("collaborations", "Collaborations", "viewer", ("collaboration",)),
                    ("inventory", "Inventory", "admin", ()))
+    connection_settings = connection_setup.SETTINGS
+    connection_rules = connection_setup.RULES
 
     def __init__(self, connection: Connection, config: Any) -> None:
         super().__init__(connection, config)
@@ -58,6 +61,10 @@ class Vantage6Service(PlatformService):
             authenticator=Vantage6Authenticator(self.credentials), error_message=error_message), self.api)
 
     # --- the server ---------------------------------------------------------------------------------------
+    def probe(self) -> str:
+        me = self._me()
+        return f"vantage6 {self.public.version() or '?'} answered; signed in as {me.get('username', '?')}"
+
     def version(self) -> str:
         """The server's version (`/version`, no sign-in needed), kept ten minutes: it picks how to sign in."""
         return cached_read(self.name, "version", self.public.version, timeout=600).value
