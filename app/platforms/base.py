@@ -45,6 +45,9 @@ class PlatformService:
     schedule_page_arg: ClassVar[str] = "schedule_id"
     new_schedule_page: ClassVar[tuple[str, str] | None] = None
     schedule_pages: ClassVar[tuple[str, ...]] = ()
+    # Whether Schedule.owner names one of the platform's users (Alooma: a deployment), so that an owner missing
+    # from platform_users() means the owner is gone rather than not a person at all.
+    schedule_owners_are_users: ClassVar[bool] = True
 
     @property
     def run_noun(self) -> str:
@@ -64,7 +67,7 @@ class PlatformService:
 
     # Every service implements these reads (CONNECTORS.md says what each returns and raises).
     REQUIRED_READS: ClassVar[tuple[str, ...]] = (
-        "schedules", "schedule", "runs", "recent_runs", "run", "workflows", "workflow")
+        "schedules", "schedule", "runs", "recent_runs", "run", "workflows", "workflow", "platform_users")
 
     def page_of_recent_runs(self, *, page: int, per_page: int, status: str | None, target: str | None) -> Page[Run]:
         """runs() for a platform without server-side run paging: one page of recent_runs(), filtered by status
