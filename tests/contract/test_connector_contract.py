@@ -31,3 +31,11 @@ def test_supported_actions_are_implemented(key):
         for method in methods:
             overridden = getattr(cls, method) is not getattr(PlatformService, method)
             assert overridden == getattr(cls, flag), f"{cls.__name__}.{method} vs {flag}"
+
+
+@pytest.mark.parametrize("key", PLATFORM_KEYS)
+def test_service_lists_its_users(key):
+    """Does every service implement platform_users() itself and say whether its schedule owners are users?"""
+    cls = service_class(key)
+    assert cls.platform_users is not getattr(PlatformService, "platform_users", None)
+    assert isinstance(cls.schedule_owners_are_users, bool)
