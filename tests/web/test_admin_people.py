@@ -133,3 +133,20 @@ def test_a_failing_connection_is_a_banner_not_a_broken_page(security_app, alooma
         assert page.status_code == 200 and "alooma-key" in html and "banner-error" in html
     rows = _csv(admin.get("/admin/people?export=csv"))
     assert "alooma" not in {r["platform"] for r in rows} and "aac" in {r["platform"] for r in rows}
+
+
+def test_a_connection_without_a_users_api_says_so(server_app):
+    """Does a Server connection with only the subscription API show why its users are missing, beside the others?"""
+    admin = _client_as(server_app)("admin")
+    html = admin.get("/admin/people").get_data(as_text=True)
+    assert "server-legacy: Alteryx Server does not support listing users" in html
+    rows = _csv(admin.get("/admin/people?export=csv"))
+    assert {r["connection"] for r in rows} == {"server-main", "server-v3"}
+    owners = admin.get("/admin/people/owners").get_data(as_text=True)
+    assert "server-legacy" in owners
+
+
+def test_people_link_only_for_admins(security_app):
+    """Is the People link in the top bar shown to admins and not to operators?"""
+    assert 'href="/admin/people"' in _client_as(security_app)("admin").get("/").get_data(as_text=True)
+    assert 'href="/admin/people"' not in _client_as(security_app)("operator").get("/").get_data(as_text=True)
