@@ -1,4 +1,4 @@
-"""Admin pages: audit log, users and connections."""
+"""Admin pages: audit log, Flightdeck's users and connections, and the cross-platform people, owners and run rights."""
 from flask import Blueprint, abort
 from flask_login import current_user
 
@@ -15,4 +15,4 @@ def admins_only():
         abort(403, description="Admin pages need the admin role.")
 
 
-from app.admin import connections, users, views  # noqa: E402,F401
+from app.admin import connections, people_views, users, views  # noqa: E402,F401

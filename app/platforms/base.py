@@ -34,7 +34,8 @@ class PlatformService:
     variables_as_pairs: ClassVar[bool] = False  # the run form takes name/value rows (Team Studio's `@name` = value)
     workflow_kinds: ClassVar[tuple[str, ...]] = ("workflow",)  # what the workflows page can filter on
     workflows_heading: ClassVar[str] = "Workflows"
-    workflows_tab: ClassVar[str] = "Workflows"  # the heading's short form, for the tab    run_parts_heading: ClassVar[str] = "Parts"  # the runs table's column of Run.parts (vantage6: organisations)
+    workflows_tab: ClassVar[str] = "Workflows"  # the heading's short form, for the tab
+    run_parts_heading: ClassVar[str] = "Parts"  # the runs table's column of Run.parts (vantage6: organisations)
     runs_heading: ClassVar[str] = "Runs"  # what the platform calls its runs (Server: jobs)
     has_schedules: bool = True  # a connection whose API lacks schedules opens on its workflows instead
     # Pages of the platform's own beyond the shared four, as (endpoint in the blueprint, tab label, least role,
@@ -51,6 +52,9 @@ class PlatformService:
     # form is built from these, and `connection_rules` say which groups of them must be complete.
     connection_settings: ClassVar[tuple[Setting, ...]] = ()
     connection_rules: ClassVar[tuple[OneOf, ...]] = ()
+    # Whether Schedule.owner names one of the platform's users (Alooma: a deployment), so that an owner missing
+    # from platform_users() means the owner is gone rather than not a person at all.
+    schedule_owners_are_users: ClassVar[bool] = True
 
     @property
     def run_noun(self) -> str:
@@ -86,7 +90,7 @@ class PlatformService:
 
     # Every service implements these reads (CONNECTORS.md says what each returns and raises).
     REQUIRED_READS: ClassVar[tuple[str, ...]] = (
-        "schedules", "schedule", "runs", "recent_runs", "run", "workflows", "workflow")
+        "schedules", "schedule", "runs", "recent_runs", "run", "workflows", "workflow", "platform_users")
 
     def page_of_recent_runs(self, *, page: int, per_page: int, status: str | None, target: str | None) -> Page[Run]:
         """runs() for a platform without server-side run paging: one page of recent_runs(), filtered by status

@@ -60,6 +60,7 @@ class Schedule:
     disable_reason: str | None = None
     comment: str = ""
     last_error: str = ""
+    owner_id: str = ""  # the owner's user id where the platform gives one, to find the owner among its users
 
 
 @dataclass(frozen=True)
@@ -194,6 +195,32 @@ class Asset:
     id: str
     name: str
     attributes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PlatformUser:
+    """One account on one connection, for the cross-platform people pages; nothing secret is kept.
+
+    `can_run` is True or False where the platform's roles say whether the account may start runs, None where they
+    do not; `run_scope` says where, in the platform's words ("every workspace", "workspaces: Sales, Ops").
+    """
+
+    connection: str
+    platform: str
+    id: str
+    username: str
+    name: str
+    email: str
+    roles: tuple[str, ...]
+    active: bool
+    last_seen: datetime | None
+    can_run: bool | None
+    run_scope: str = ""
+    status: str = ""  # the platform's word when not plainly active: disabled, invitation pending, locked
+
+    @property
+    def state(self) -> str:
+        return self.status or ("active" if self.active else "disabled")
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ import threading
 from typing import Any
 
 from sandbox.server import serialize as out
-from sandbox.server.errors import Forbidden, NotFound
+from sandbox.server.errors import BadRequest, Forbidden, NotFound
 from sandbox.server.query import Params, boolean, choice, instant, one
 from sandbox.server.world import ROLES, User, World
 
@@ -49,6 +49,19 @@ class PeopleMixin:
             found = self.world.users.get(user_id)
             if found is None:
                 raise NotFound(f"User with id '{user_id}' was not found.")
+            return out.user_full(found)
+
+    def deactivate_user(self, user: User, user_id: str) -> dict[str, Any]:
+        """POST /v3/users/{id}/deactivate: the account stays, with its schedules and workflows, marked inactive;
+        Curators only, never oneself. Answers the user as it now is (Assumed: the notes give no reply body)."""
+        with self.lock:
+            self._curator(user)
+            found = self.world.users.get(user_id)
+            if found is None:
+                raise NotFound(f"User with id '{user_id}' was not found.")
+            if found.id == user.id:
+                raise BadRequest("You cannot deactivate your own account.")
+            found.active = False
             return out.user_full(found)
 
     def list_collections(self, user: User, params: Params) -> list[dict[str, Any]]:

@@ -58,6 +58,9 @@ def register_v3(bp: Blueprint, backend: "ServerBackend") -> None:
     def user(user_id: str) -> ResponseReturnValue:
         return jsonify(backend.get_user(g.user, user_id))
 
+    def deactivate_user(user_id: str) -> ResponseReturnValue:
+        return jsonify(backend.deactivate_user(g.user, user_id))
+
     def collections() -> ResponseReturnValue:
         return jsonify(backend.list_collections(g.user, params()))
 
@@ -74,6 +77,7 @@ def register_v3(bp: Blueprint, backend: "ServerBackend") -> None:
              ("/schedules/<schedule_id>", "v3_schedule", schedule, ["GET", "PUT", "PATCH", "DELETE"]),
              ("/users", "v3_users", users, ["GET"]),
              ("/users/<user_id>", "v3_user", user, ["GET"]),
+             ("/users/<user_id>/deactivate", "v3_user_deactivate", deactivate_user, ["POST"]),
              ("/collections", "v3_collections", collections, ["GET"]),
              ("/collections/<collection_id>", "v3_collection", collection, ["GET"]))
     for rule, name, view, methods in rules:

@@ -129,7 +129,8 @@ class PeopleMixin(BackendBase):
 
     @locked
     def delete_user(self, viewer: User, user_id: int) -> None:
-        """DELETE /api/users/{id} (admins only); not oneself, not a workspace owner. Their sessions end."""
+        """DELETE /api/users/{id} (admins only); not oneself, not a workspace owner. Their sessions end; the user
+        leaves every list but stays the owner of their jobs, workfiles and data sources, marked is_deleted."""
         self.require_admin(viewer)
         user = self.user_or_404(user_id)
         if user.id == viewer.id:
@@ -137,7 +138,7 @@ class PeopleMixin(BackendBase):
         owned = [s.id for s in self.world.workspaces.values() if s.owner_id == user.id]
         if owned:
             raise Unprocessable(f"User {user_id} owns workspaces {owned}; transfer them first.", {"id": "OWNER"})
-        del self.world.users[user.id]
+        self.world.deleted_users[user.id] = self.world.users.pop(user.id)  # soft: still named as an owner
         for space in self.world.workspaces.values():
             space.members = [m for m in space.members if m.user_id != user.id]
         self.sessions.end_for_user(user.id)

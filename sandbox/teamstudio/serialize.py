@@ -36,18 +36,26 @@ def roles(user: User) -> list[str]:
     return (["admin"] if user.admin else []) + (["data_admin"] if user.data_admin else [])
 
 
-def user_json(user: User, complete: bool = False) -> dict[str, Any]:
-    """The user object of the seed (get_status); a single read adds complete_json."""
+def user_json(user: User, complete: bool = False, deleted: bool = False) -> dict[str, Any]:
+    """The user object of the seed (get_status); a single read adds complete_json, a deleted owner is_deleted."""
     body: dict[str, Any] = {
         "id": user.id, "username": user.username, "first_name": user.first_name, "last_name": user.last_name,
         "email": user.email, "title": user.title, "dept": user.dept, "notes": user.notes, "admin": user.admin,
         "roles": roles(user), "user_type": user.user_type, "subscribed_to_emails": user.subscribed_to_emails,
         "auth_method": "internal", "ldap_group_id": None, "entity_type": "user",
-        "image": _image("users", user.id, user.created_at), "is_deleted": None, "tags": [],
+        "image": _image("users", user.id, user.created_at), "is_deleted": True if deleted else None, "tags": [],
         "using_default_image": True}
     if complete:
         body["complete_json"] = True
     return body
+
+
+def owner_json(world: World, user_id: int) -> dict[str, Any] | None:
+    """The owner embedded in a job, workfile or data source: a live user, or a deleted one marked is_deleted."""
+    if user_id in world.users:
+        return user_json(world.users[user_id])
+    gone = world.deleted_users.get(user_id)
+    return user_json(gone, deleted=True) if gone else None
 
 
 def member_json(user: User, role: str) -> dict[str, Any]:
@@ -79,7 +87,6 @@ def workspace_json(world: World, space: Workspace, complete: bool = False) -> di
 
 def workfile_json(world: World, workfile: Workfile, status: str, complete: bool = False) -> dict[str, Any]:
     """A workfile as in the seed's hyperparameter notebook, plus `workflow_variables` (assumed)."""
-    owner = world.users.get(workfile.owner_id)
     space = world.workspaces[workfile.workspace_id]
     workflow = workfile.file_type == "work_flow"
     locations = []
@@ -90,7 +97,7 @@ def workfile_json(world: World, workfile: Workfile, status: str, complete: bool 
         "id": workfile.id, "file_name": workfile.file_name, "file_type": workfile.file_type,
         "entity_type": "workfile", "entity_subtype": "alpine" if workflow else "chorus_workfile",
         "description": workfile.description, "status": status, "workspace": workspace_summary(space),
-        "owner": user_json(owner) if owner else None,
+        "owner": owner_json(world, workfile.owner_id),
         "version_info": {"version_num": workfile.version_num, "created_at": iso(workfile.created_at),
                          "updated_at": iso(workfile.modified_at)},
         "latest_version_id": None if workflow else workfile.id * 10 + workfile.version_num,
@@ -115,11 +122,10 @@ def task_json(world: World, job: Job, task: Task, index: int) -> dict[str, Any]:
 
 def job_json(world: World, job: Job, status: str, last_run_failed: bool) -> dict[str, Any]:
     """A job with its tasks in order; next_run is null for on_demand jobs and once past end_run."""
-    owner = world.users.get(job.owner_id)
     return {
         "id": job.id, "name": job.name, "entity_type": "job", "description": job.description,
         "workspace": workspace_summary(world.workspaces[job.workspace_id]),
-        "owner": user_json(owner) if owner else None, "interval_unit": job.interval_unit,
+        "owner": owner_json(world, job.owner_id), "interval_unit": job.interval_unit,
         "interval_value": job.interval_value, "next_run": iso(job.next_run), "last_run": iso(job.last_run),
         "end_run": _day(job.end_run), "time_zone": job.time_zone, "enabled": job.enabled, "status": status,
         "last_run_failed": last_run_failed, "success_notify": job.success_notify,
@@ -129,12 +135,11 @@ def job_json(world: World, job: Job, status: str, last_run_failed: bool) -> dict
 
 def data_source_json(world: World, source: DataSource, complete: bool = False) -> dict[str, Any]:
     """A data source; entity_type is one of the client's DataSource.DSType strings."""
-    owner = world.users.get(source.owner_id)
     body: dict[str, Any] = {
         "id": source.id, "name": source.name, "entity_type": source.entity_type, "host": source.host,
         "port": source.port, "description": source.description, "version": source.version,
         "online": source.online, "state": "online" if source.online else "offline", "shared": source.shared,
-        "owner": user_json(owner) if owner else None, "is_deleted": None, "created_at": iso(source.created_at)}
+        "owner": owner_json(world, source.owner_id), "is_deleted": None, "created_at": iso(source.created_at)}
     if complete:
         body["complete_json"] = True
     return body

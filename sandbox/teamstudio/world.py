@@ -202,6 +202,9 @@ class World:
     size: str
     seeded_at: datetime
     users: dict[int, User] = field(default_factory=dict)
+    # Chorus deletes users softly: a deleted user leaves the lists but still shows, `is_deleted` set, as the
+    # owner of the jobs, workfiles and data sources they owned (the user JSON carries is_deleted for this)
+    deleted_users: dict[int, User] = field(default_factory=dict)
     workspaces: dict[int, Workspace] = field(default_factory=dict)
     workfiles: dict[int, Workfile] = field(default_factory=dict)
     jobs: dict[int, Job] = field(default_factory=dict)

@@ -43,3 +43,11 @@ def test_service_declares_its_connection_settings_and_a_probe(key):
     for rule in cls.connection_rules:
         assert all(k in keys for group in rule.groups for k in group), f"{cls.__name__} rule {rule.message}"
     assert cls.probe is not PlatformService.probe, f"{cls.__name__} lacks probe()"
+
+
+@pytest.mark.parametrize("key", PLATFORM_KEYS)
+def test_service_lists_its_users(key):
+    """Does every service implement platform_users() itself and say whether its schedule owners are users?"""
+    cls = service_class(key)
+    assert cls.platform_users is not getattr(PlatformService, "platform_users", None)
+    assert isinstance(cls.schedule_owners_are_users, bool)

@@ -62,7 +62,8 @@ class AacClient:
         return self._object("/v4/workspaces/current")
 
     def list_people(self) -> list[dict]:
-        return list(self._walk("/v4/people"))
+        # includePrivileges: each person's maximalPrivileges (their workspace role), as /v4/people/current takes it
+        return list(self._walk("/v4/people", {"includePrivileges": "true"}))
 
     # --- schedules -------------------------------------------------------------------------------
     def list_schedules(self, max_items: int | None = None) -> list[dict]:

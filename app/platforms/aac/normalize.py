@@ -81,6 +81,7 @@ def normalize_schedule(raw: dict, connection: str, base_url: str, now: datetime,
         updated_at=parse_time(raw.get("updatedAt")),
         link=f"{base_url}/scheduling",
         disable_reason=raw.get("disableReason") or None,
+        owner_id=str(creator.get("id") or raw.get("createdBy") or ""),
     )
 
 

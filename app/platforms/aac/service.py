@@ -5,17 +5,18 @@ import dataclasses
 from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping
 
-from app.cache import Fetched, cached_read, invalidate
+from app.cache import Fetched, cached_read, derived, invalidate
 from app.concurrency import parallel_calls, parallel_map
 from app.connections import Connection
 from app.errors import NotFound, PlatformError
 from app.http import PlatformHttp
 from app.pagination import Page
 from app.platforms.aac import normalize as norm
+from app.platforms.aac.people import normalize_people
 from app.platforms.aac.client import AacClient, error_message
 from app.platforms.aac import settings as connection_setup
 from app.platforms.base import PlatformService
-from app.platforms.records import Run, Schedule, TokenInfo, Workflow
+from app.platforms.records import PlatformUser, Run, Schedule, TokenInfo, Workflow
 from app.tokens import BearerAuthenticator, RotatingTokenManager
 
 HOW_TO_FIX = ("Create a new OAuth 2.0 API token in AAC (User Preferences > OAuth 2.0 API Tokens) and put its "
@@ -23,6 +24,7 @@ HOW_TO_FIX = ("Create a new OAuth 2.0 API token in AAC (User Preferences > OAuth
 RUN_KINDS = ("plan", "flow", "workflow")
 HISTORY_DAYS = 14
 HISTORY_MAX = 5000
+PEOPLE_TTL = 300  # people join and leave the workspace by hand, rarely
 STATUS_FILTERS = {"queued": "Created", "running": "InProgress", "succeeded": "Complete", "failed": "Failed",
                   "canceled": "Canceled"}
 
@@ -61,9 +63,20 @@ class AacService(PlatformService):
     def lookups(self) -> norm.Lookups:
         def fetch() -> norm.Lookups:
             people, recipes, workflows, plans = parallel_calls(
-                self.client.list_people, self.client.list_recipes, self.client.list_workflows, self.client.list_plans)
+                lambda: self.raw_people().value, self.client.list_recipes, self.client.list_workflows,
+                self.client.list_plans)
             return norm.build_lookups(people, recipes, workflows, plans)
         return cached_read(self.name, "lookups", fetch, timeout=300).value
+
+    def raw_people(self) -> Fetched[list[dict]]:
+        """The workspace's people as /v4/people lists them: one read for the names in lookups and the people pages."""
+        return cached_read(self.name, "people", self.client.list_people, timeout=PEOPLE_TTL)
+
+    def platform_users(self) -> Fetched[list[PlatformUser]]:
+        """Every person of the workspace with their workspace role, state and last sign-in, by name."""
+        fetched = self.raw_people()
+        return Fetched(derived(f"{self.name}:platform-users", fetched.fetched_at,
+                               lambda: normalize_people(fetched.value, self.name)), fetched.fetched_at, fetched.stale)
 
     # --- schedules -----------------------------------------------------------------------------
     def schedules(self) -> Fetched[list[Schedule]]:

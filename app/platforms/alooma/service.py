@@ -14,9 +14,10 @@ from app.platforms.alooma import normalize as norm
 from app.platforms.alooma.client import AloomaClient, error_message, rest_root
 from app.platforms.alooma.feed import invalidate_feed
 from app.platforms.alooma import settings as connection_setup
+from app.platforms.alooma.people import read_platform_users
 from app.platforms.alooma.session import AloomaLoginSession, ApiKeyAuthenticator, SessionAuthenticator
 from app.platforms.base import PlatformService
-from app.platforms.records import InstanceFact, Run, Schedule, TokenInfo, Workflow
+from app.platforms.records import InstanceFact, PlatformUser, Run, Schedule, TokenInfo, Workflow
 
 QUERIES_TTL = 30  # queries move with their schedule and with Run now
 INPUTS_TTL = 60
@@ -36,6 +37,7 @@ class AloomaService(PlatformService):
     supports_schedule_run_now = True
     supports_token_refresh = True  # the login session's panel; an API key connection turns it off (nothing to renew)
     workflow_kinds = ("input",)
+    schedule_owners_are_users = False  # a scheduled query's owner is the deployment, not a user
     workflows_heading = workflows_tab = "Inputs"
     runs_heading = "Latest runs"
     schedule_page, schedule_page_arg = "query", "query_id"  # each query's own page (query_views.py)
@@ -87,6 +89,10 @@ class AloomaService(PlatformService):
         now = datetime.now(timezone.utc)
         return Fetched(norm.by_status(norm.normalize_query(q, self.name, now) for q in fetched.value),
                        fetched.fetched_at, fetched.stale)
+
+    def platform_users(self) -> Fetched[list[PlatformUser]]:
+        """Everyone with access to the account (email and names; Alooma lists no roles), by the inventory's read."""
+        return read_platform_users(self)
 
     def schedule(self, schedule_id: str) -> Schedule:
         """One scheduled query as Alooma has it now; NotFound for an unknown or malformed id."""

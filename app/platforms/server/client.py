@@ -123,4 +123,5 @@ class V3Client:
 
     # --- people --------------------------------------------------------------------------------
     def list_users(self) -> list[dict]:
-        return self._get_list("/v3/users", {"view": "Default"})
+        # Full adds lastLoginDateTime, canScheduleJobs and isAccountLocked (platforms/server.md §2.4)
+        return self._get_list("/v3/users", {"view": "Full"})

@@ -203,4 +203,4 @@ def normalize_schedule(raw: dict, connection: str, ui_url: str, names: Names, no
         last_status=last_status, updated_at=parse_time(raw.get("lastModifiedDate") or raw.get("creationTime")),
         link=f"{ui_url}/gallery/schedules" if ui_url else None,
         disable_reason=state if state and state not in ("Active", "Disabled") else None,
-        comment=str(raw.get("comment") or ""), last_error=last_error)
+        comment=str(raw.get("comment") or ""), last_error=last_error, owner_id=str(raw.get("ownerId") or ""))

@@ -8,7 +8,7 @@ from typing import Any, Mapping
 
 from authlib.integrations.requests_client import OAuth1Auth
 
-from app.cache import Fetched, cached_read, invalidate
+from app.cache import Fetched, cached_read, derived, invalidate
 from app.client_credentials import ClientCredentialsTokens
 from app.concurrency import parallel_calls, parallel_map
 from app.connections import Connection
@@ -16,11 +16,12 @@ from app.errors import AuthError, InvalidRequest, NotFound, PermissionDenied, Pl
 from app.http import Download, PlatformHttp
 from app.pagination import Page, page_of
 from app.platforms.base import PlatformService
-from app.platforms.records import Run, Schedule, TokenInfo, Workflow
+from app.platforms.records import PlatformUser, Run, Schedule, TokenInfo, Workflow
 from app.platforms.server import normalize as norm
 from app.platforms.server import settings as connection_setup
 from app.platforms.server.client import SubscriptionClient, V3Client, error_message
 from app.platforms.server.credentials import SignatureCheck
+from app.platforms.server.people import normalize_users
 from app.platforms.server.questions import V1_PRIORITIES, answers, priority_option, question_to_parameter
 from app.platforms.timestamps import parse_time
 from app.tokens import BearerAuthenticator
@@ -105,14 +106,24 @@ class ServerService(PlatformService):
 
     def _users(self) -> dict[str, str]:
         """User id -> name; only Curators may list users, so for others ids are shown instead."""
-        def fetch() -> dict[str, str]:
-            if self.v3 is None:
-                return {}
-            try:
-                return norm.user_names(self.v3.list_users())
-            except PermissionDenied:
-                return {}
-        return cached_read(self.name, "users", fetch, timeout=300).value
+        if self.v3 is None:
+            return {}
+        try:
+            fetched = self.raw_users()
+        except PermissionDenied:
+            return {}
+        return derived(f"{self.name}:user-names", fetched.fetched_at, lambda: norm.user_names(fetched.value))
+
+    def raw_users(self) -> Fetched[list[dict]]:
+        """GET /v3/users as it answers, read once for the names in every list and for the people pages."""
+        v3 = self._require_v3("listing users")
+        return cached_read(self.name, "users-raw", v3.list_users, timeout=300)
+
+    def platform_users(self) -> Fetched[list[PlatformUser]]:
+        """Every user with role, state, last sign-in and run rights, by name; PermissionDenied unless Curator."""
+        fetched = self.raw_users()
+        return Fetched(derived(f"{self.name}:platform-users", fetched.fetched_at,
+                               lambda: normalize_users(fetched.value, self.name)), fetched.fetched_at, fetched.stale)
 
     # --- workflows ---------------------------------------------------------------------------------
     def workflows(self) -> Fetched[list[Workflow]]:

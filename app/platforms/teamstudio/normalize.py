@@ -92,7 +92,8 @@ def normalize_job(raw: dict, connection: str, ui: str) -> Schedule:
                         timezone=zone),
         timezone=zone, enabled=enabled, next_run=parse_time(raw.get("next_run")) if enabled else None,
         last_run=parse_time(raw.get("last_run")), last_status=last_status, updated_at=parse_time(raw.get("created_at")),
-        link=f"{ui}/#/workspaces/{workspace.get('id')}/jobs/{raw['id']}", comment=str(raw.get("description") or ""))
+        link=f"{ui}/#/workspaces/{workspace.get('id')}/jobs/{raw['id']}", comment=str(raw.get("description") or ""),
+        owner_id=str(raw["owner"].get("id") or "") if isinstance(raw.get("owner"), dict) else "")
 
 
 def running_run(run_id: str, target: TargetRef, meta: dict, connection: str, triggered_by: str,

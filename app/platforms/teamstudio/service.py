@@ -14,7 +14,7 @@ from app.http import PlatformHttp
 from app.models import RunRecord
 from app.pagination import Page
 from app.platforms.base import PlatformService
-from app.platforms.records import InstanceFact, Run, Schedule, TargetRef, TokenInfo, Workflow
+from app.platforms.records import InstanceFact, PlatformUser, Run, Schedule, TargetRef, TokenInfo, Workflow
 from app.platforms.teamstudio import normalize as norm
 from app.platforms.teamstudio import settings as connection_setup
 from app.platforms.teamstudio.client import TeamStudioClient, error_message
@@ -93,6 +93,11 @@ class TeamStudioService(PlatformService):
             self.client.workfile(target_id), self.name, self.ui_url), timeout=60, keep_last_good=False).value
 
     # --- schedules (jobs) ------------------------------------------------------------------------------
+    def platform_users(self) -> Fetched[list[PlatformUser]]:
+        """Every user with application role and the workspaces whose workflows they may run (people.py)."""
+        from app.platforms.teamstudio.people import read_platform_users  # people reads through the inventory
+        return read_platform_users(self)
+
     def raw_jobs(self) -> Fetched[list[dict]]:
         return cached_read(self.name, "jobs", lambda: self._per_workspace(self.client.jobs))
 

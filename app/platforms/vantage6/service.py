@@ -13,10 +13,12 @@ from app.errors import InvalidRequest, NotFound
 from app.http import PlatformHttp
 from app.pagination import Page, page_of
 from app.platforms.base import PlatformService
-from app.platforms.records import InstanceFact, Run, RunFilter, RunStatus, Schedule, TokenInfo, Workflow
+from app.platforms.records import (InstanceFact, PlatformUser, Run, RunFilter, RunStatus, Schedule, TokenInfo,
+                                   Workflow)
 from app.platforms.vantage6 import normalize as norm
 from app.platforms.vantage6 import settings as connection_setup
 from app.platforms.vantage6 import tasks
+from app.platforms.vantage6.people import read_platform_users
 from app.platforms.vantage6.inventory import Vantage6Inventory
 from app.platforms.vantage6.normalize import NUMERIC_ID
 from app.platforms.vantage6.auth import Vantage6Authenticator, Vantage6Credentials
@@ -270,6 +272,10 @@ class Vantage6Service(PlatformService):
 
     def schedule(self, schedule_id: str) -> Schedule:
         raise NotFound(self.name, "vantage6 has no schedules")
+
+    def platform_users(self) -> Fetched[list[PlatformUser]]:
+        """Every user with organisation, roles, last seen and where their roles let them create tasks (people.py)."""
+        return read_platform_users(self)
 
     # --- the token --------------------------------------------------------------------------------------------
     def token_info(self) -> tuple[TokenInfo, ...]:
