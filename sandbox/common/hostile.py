@@ -50,8 +50,8 @@ def entities(root: Any) -> Iterator[Any]:
 
 def _poisoned(value: Any, key: str, counter: Iterator[int]) -> Any:
     """value with each string in it probed (dict values and list items too; keys stay, so shapes stay)."""
-    if isinstance(value, str):
-        return value if MARKER in value else probe(value, key, next(counter))
+    if isinstance(value, str):  # empty text means "none" (no error, a healthy operator) and stays so
+        return value if not value or MARKER in value else probe(value, key, next(counter))
     if isinstance(value, dict):
         return {name: _poisoned(item, key, counter) for name, item in value.items()}
     if isinstance(value, list):
@@ -63,12 +63,15 @@ def make_hostile(world: Any, fields: HostileFields, key: str) -> int:
     """Probe every declared free-text field of every entity in world, in place; returns how many strings changed.
 
     Ids, statuses, types and lookup keys are never declared, so the platform's shapes stay valid. Strings that
-    already carry a payload are left alone, so a second call changes nothing but entities made since.
+    already carry a payload are left alone, so a second call changes nothing but entities made since. Entities
+    change in place (the backend's indexes hold them), so a world must own what it declares: frozen classes are
+    refused, being the kind a seed shares between worlds as templates.
     """
+    frozen = [cls.__name__ for cls in fields if dataclasses.fields(cls) and cls.__dataclass_params__.frozen]
+    if frozen:
+        raise ValueError(f"frozen entities cannot be made hostile: {', '.join(frozen)}")
     counter = itertools.count(1)
     for entity in entities(world):
         for name in fields.get(type(entity), ()):
-            value = getattr(entity, name)
-            # object.__setattr__ also reaches frozen entities: poisoning is a seed step, not an operation
-            object.__setattr__(entity, name, _poisoned(value, key, counter))
+            setattr(entity, name, _poisoned(getattr(entity, name), key, counter))
     return next(counter) - 1

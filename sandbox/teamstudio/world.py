@@ -222,10 +222,10 @@ class World:
         return next((u for u in self.users.values() if u.username == username), None)
 
 
-# What a Team Studio user can type, for the hostile seed (sandbox/common/hostile.py); usernames, variables,
-# operator names (they pick the result tables) and types stay as seeded.
+# What a Team Studio user can type, for the hostile seed (sandbox/common/hostile.py); usernames, variables, types
+# and operators (frozen templates shared by every world; their names pick the result tables) stay as seeded.
 HOSTILE_FIELDS: dict[type, tuple[str, ...]] = {
     User: ("first_name", "last_name", "title", "dept", "notes"), Workspace: ("name", "summary"),
-    Operator: ("fails",), Workfile: ("file_name", "description"), Job: ("name", "description"),
+    Workfile: ("file_name", "description"), Job: ("name", "description"),
     DataSource: ("name", "description"), Process: ("fail_message",),
 }

@@ -8,6 +8,7 @@ import pytest
 
 from sandbox import EMULATORS, backend_of, create_app
 from sandbox.common.hostile import MARKER, PAYLOADS, entities, make_hostile
+from sandbox.teamstudio.world import Operator
 
 PLATFORMS = ("aac", "server", "teamstudio", "vantage6", "alooma")
 
@@ -19,8 +20,8 @@ def _schedules(api) -> list[tuple[int, str, bool]]:
 
 @pytest.mark.parametrize("key", PLATFORMS)
 def test_hostile_seed_fills_the_declared_free_text_and_leaves_every_other_field(key):
-    """Does the hostile seed give every declared text field of the world every payload (after the original text)
-    and leave ids, statuses, types and every undeclared field exactly as seeded?"""
+    """Does the hostile seed give every declared, non-empty text field of the world every payload (after the
+    original text) and leave empty text, ids, statuses, types and every undeclared field exactly as seeded?"""
     fields = EMULATORS[key]().hostile_fields
     world = backend_of(create_app(key)).world
     before = copy.deepcopy(world)
@@ -29,13 +30,27 @@ def test_hostile_seed_fills_the_declared_free_text_and_leaves_every_other_field(
     for old, new in zip(entities(before), entities(world), strict=True):
         for field in dataclasses.fields(new):
             was, now = getattr(old, field.name), getattr(new, field.name)
-            if field.name in fields.get(type(new), ()) and isinstance(was, str):
+            if field.name in fields.get(type(new), ()) and isinstance(was, str) and was:
                 assert now.startswith("javascript:alert(") and was in now and MARKER in now, (type(new), field.name)
                 assert all(f"-{kind}" in now for kind, _ in PAYLOADS)
                 probed += 1
             elif next(entities(was), None) is None:  # what holds entities is compared entity by entity
                 assert now == was or field.name in fields.get(type(new), ()), (type(new), field.name)
     assert probed >= 20
+
+
+@pytest.mark.parametrize("key", PLATFORMS)
+def test_a_world_built_after_a_hostile_one_is_clean(key):
+    """Is a world seeded after a hostile one in the same process free of payloads (no template is shared)?"""
+    create_app(key, hostile=True)
+    assert MARKER not in repr(backend_of(create_app(key)).world)
+
+
+def test_frozen_entities_are_refused_because_seeds_share_them():
+    """Does make_hostile refuse a frozen class (a template worlds share) before changing anything?"""
+    world = backend_of(create_app("teamstudio")).world
+    with pytest.raises(ValueError, match="frozen entities cannot be made hostile: Operator"):
+        make_hostile(world, {Operator: ("fails",)}, "teamstudio")
 
 
 def test_hostile_keeps_ids_states_and_tokens_and_marks_names(api, control):
