@@ -24,12 +24,14 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--seed", type=int, default=1)
     serve.add_argument("--size", choices=("small", "large"), default="small")
+    serve.add_argument("--hostile", action="store_true", help="seed XSS payloads into the free-text fields")
     commands.add_parser("connect", help="mint a token and write a connections file (see sandbox/connect.py)")
     args = parser.parse_args(argv)
 
-    app = create_app(args.key, seed=args.seed, size=args.size)
+    app = create_app(args.key, seed=args.seed, size=args.size, hostile=args.hostile)
     base = f"http://{args.host}:{args.port}"
-    print(f"{args.key} emulator (seed {args.seed}, {args.size}) on {base}", file=sys.stderr)
+    world = f"{args.size}, hostile" if args.hostile else args.size
+    print(f"{args.key} emulator (seed {args.seed}, {world}) on {base}", file=sys.stderr)
     print(f"  get a token:  curl -X POST {base}/_sandbox/tokens", file=sys.stderr)
     run_simple(args.host, args.port, app, threaded=True, use_reloader=False, use_debugger=False)
     return 0

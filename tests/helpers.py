@@ -55,6 +55,12 @@ class Emulator:
     def advance(self, seconds: float) -> None:
         requests.post(f"{self.url}/_sandbox/clock", json={"advance": seconds}, timeout=5).raise_for_status()
 
+    def hostile(self) -> int:
+        """Fill the world's free-text fields with XSS payloads in place (tokens stay valid); how many changed."""
+        response = requests.post(f"{self.url}/_sandbox/hostile", timeout=10)
+        response.raise_for_status()
+        return response.json()["fields"]
+
     def mint(self) -> dict:
         response = requests.post(f"{self.url}/_sandbox/tokens", json={}, timeout=5)
         response.raise_for_status()

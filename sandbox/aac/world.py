@@ -230,3 +230,12 @@ class World:
         value = self.next_ids[kind]
         self.next_ids[kind] = value + 1
         return value
+
+
+# What a workspace member can type, for the hostile seed (sandbox/common/hostile.py); ids, statuses, kinds and
+# emails stay as seeded.
+HOSTILE_FIELDS: dict[type, tuple[str, ...]] = {
+    Person: ("name",), Workspace: ("name",), Recipe: ("name",), Flow: ("name", "description"),
+    Plan: ("name", "description"), Workflow: ("name", "description"), Schedule: ("name",),
+    JobGroup: ("name", "error_message"),
+}

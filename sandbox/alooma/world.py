@@ -182,3 +182,12 @@ class World:
     def drop_notices_after(self, moment: datetime, type_: str) -> None:
         """Forget announced notifications of a kind still in the future (a restream stopped before draining)."""
         self.notices = [n for n in self.notices if not (n.type == type_ and n.at > moment)]
+
+
+# What an Alooma user can type, for the hostile seed (sandbox/common/hostile.py); emails, event-type names (they
+# are the ids), node names and types stay as seeded.
+HOSTILE_FIELDS: dict[type, tuple[str, ...]] = {
+    User: ("first_name", "last_name"), Input: ("name", "error_message", "error_stack"),
+    EventType: ("input_label",), ScheduledQuery: ("sql", "error_message", "error_stack"),
+    Notice: ("message", "description"),
+}

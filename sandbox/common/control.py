@@ -1,4 +1,4 @@
-"""The /_sandbox/ control endpoints every emulator shares: reset, seed, clock, faults, tokens, state."""
+"""The /_sandbox/ control endpoints every emulator shares: reset, seed, hostile, clock, faults, tokens, state."""
 from __future__ import annotations
 
 from typing import Any, Protocol
@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 
 from sandbox.common.clock import Clock, parse_iso
 from sandbox.common.faults import FaultError, FaultState
+from sandbox.common.hostile import HostileFields, make_hostile
 
 SIZES = ("small", "large")
 
@@ -19,6 +20,8 @@ class ControlledBackend(Protocol):
     size: str
     clock: Clock
     faults: FaultState
+    lock: Any  # held while the world changes
+    world: Any  # the seeded entities (the hostile seed walks them; an emulator without hostile fields needs none)
 
     def reset(self, seed: int | None = None, size: str | None = None) -> None:
         """Rebuild the world; None keeps the current seed or size."""
@@ -39,8 +42,11 @@ def _body() -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
-def control_blueprint(backend: ControlledBackend) -> Blueprint:
-    """Build the control blueprint bound to one backend; it needs no auth and no fault applies to it."""
+def control_blueprint(backend: ControlledBackend, hostile_fields: HostileFields | None = None,
+                      key: str = "sandbox") -> Blueprint:
+    """Build the control blueprint bound to one backend; it needs no auth and no fault applies to it.
+    `hostile_fields` are the free-text fields of the backend's world that `/hostile` fills with payloads, and
+    `key` names the emulator in the payloads' markers."""
     bp = Blueprint("sandbox_control", __name__, url_prefix="/_sandbox")
 
     @bp.post("/reset")
@@ -62,6 +68,16 @@ def control_blueprint(backend: ControlledBackend) -> Blueprint:
         backend.clock.reset()
         backend.reset(seed=new_seed, size=size)
         return jsonify({"ok": True, "seed": backend.seed, "size": backend.size})
+
+    @bp.post("/hostile")
+    def hostile() -> ResponseReturnValue:
+        # In place rather than a reset, so tokens already handed out keep working; a reset brings the clean
+        # world back.
+        if not hostile_fields:
+            return _bad("this emulator has no hostile seed")
+        with backend.lock:
+            changed = make_hostile(backend.world, hostile_fields, key)
+        return jsonify({"ok": True, "fields": changed})
 
     @bp.route("/clock", methods=["GET", "POST"])
     def clock() -> ResponseReturnValue:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sandbox.common.ids import asset_name
@@ -65,7 +66,9 @@ def _versions(rng: random.Random, created: datetime, now: datetime) -> list[Vers
 
 def _workflow(rng: random.Random, template: WorkflowTemplate, name: str, owner: User, now: datetime) -> Workflow:
     created = _ago(now, rng, 60, 700)
-    questions = list(QUESTION_SETS[template.questions]) if template.questions else []
+    # copies, so that no world shares a question with the templates or another world (the hostile seed writes them)
+    shared = QUESTION_SETS[template.questions] if template.questions else ()
+    questions = [replace(q, items=list(q.items)) for q in shared]
     file_name = f"{name}.yxwz" if questions else f"{name}.yxmd"
     return Workflow(hex_id(rng), name, template.description, file_name, owner.id, owner.subscription_id, created,
                     questions, _versions(rng, created, now), list(template.outputs), template.minutes * 60,

@@ -221,3 +221,12 @@ class World:
         self.jobs[job.id] = job
         self.jobs_by_workflow.setdefault(job.workflow_id, []).append(job.id)
         return job
+
+
+# What a Server user can type, for the hostile seed (sandbox/common/hostile.py); ids, roles, question names and
+# defaults, file names and emails stay as seeded.
+HOSTILE_FIELDS: dict[type, tuple[str, ...]] = {
+    User: ("first_name", "last_name"), Subscription: ("name",), Question: ("description",),
+    Version: ("comments",), Workflow: ("name", "description", "comments", "author"),
+    Schedule: ("name", "comment", "last_error"), Collection: ("name",),
+}

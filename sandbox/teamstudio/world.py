@@ -223,3 +223,12 @@ class World:
     def user_by_name(self, username: str) -> User | None:
         """The user with that login name, if any."""
         return next((u for u in self.users.values() if u.username == username), None)
+
+
+# What a Team Studio user can type, for the hostile seed (sandbox/common/hostile.py); usernames, variables, types
+# and operators (frozen templates shared by every world; their names pick the result tables) stay as seeded.
+HOSTILE_FIELDS: dict[type, tuple[str, ...]] = {
+    User: ("first_name", "last_name", "title", "dept", "notes"), Workspace: ("name", "summary"),
+    Workfile: ("file_name", "description"), Job: ("name", "description"),
+    DataSource: ("name", "description"), Process: ("fail_message",),
+}

@@ -204,3 +204,12 @@ class World:
     def collaborations_of(self, organization_id: int) -> list[int]:
         """Ids of the collaborations an organisation is a member of."""
         return [c.id for c in self.collaborations.values() if organization_id in c.organization_ids]
+
+
+# What a vantage6 user can type, for the hostile seed (sandbox/common/hostile.py); usernames, rules, images and
+# database labels stay as seeded.
+HOSTILE_FIELDS: dict[type, tuple[str, ...]] = {
+    Organization: ("name",), Collaboration: ("name",), Node: ("name",), Role: ("description",),
+    User: ("firstname", "lastname"), Task: ("name", "description"), Outcome: ("log", "result"),
+    Session: ("name",),
+}

@@ -14,6 +14,7 @@ from tests.conftest import PASSWORD
 from tests.helpers import Emulator, csrf_from, login
 from tests.security.route_walk import (PUBLIC_BLUEPRINTS, WRITE_METHODS, Walk, is_public, lesser_roles, methods,
                                        required_role, rules, url_for_rule, walk)
+from tests.security.tally import Tally
 
 # Writes a viewer may make: only their own display preferences. A new write route needs role_required (or to live
 # under /admin) or a place here, which is a decision somebody has to make on purpose.
@@ -61,12 +62,6 @@ class Guard:
 
 
 @pytest.fixture
-def emulators(emulator, server_emulator, teamstudio_emulator, vantage6_emulator, alooma_emulator) -> list[Emulator]:
-    """The emulators behind security_app's connections (the same reset instances)."""
-    return [emulator, server_emulator, teamstudio_emulator, vantage6_emulator, alooma_emulator]
-
-
-@pytest.fixture
 def clients(security_app) -> dict[str, Any]:
     """A test client per role, signed in, plus "anonymous"."""
     made = {"anonymous": security_app.test_client()}
@@ -98,21 +93,6 @@ def _token_data(token: str, method: str) -> dict[str, str] | None:
 def _refused_by_login(response: Any) -> bool:
     return (response.status_code in (401, 403)
             or (response.status_code == 302 and response.headers["Location"].startswith("/auth/login")))
-
-
-class Tally:
-    """One check's count of tries and what failed, printed as one summary line."""
-
-    def __init__(self, name: str) -> None:
-        self.name, self.tried, self.failed = name, 0, []
-
-    def check(self, ok: bool, what: str) -> None:
-        self.tried += 1
-        if not ok:
-            self.failed.append(what)
-
-    def line(self) -> str:
-        return f"{self.name}: {self.tried} tried, {len(self.failed)} failed"
 
 
 def test_every_write_refuses_a_missing_or_wrong_csrf_token(security_app, clients, walked, emulators):

@@ -11,14 +11,12 @@ import os
 from typing import Any
 from urllib.parse import quote
 
-import pytest
-
 from app.connections import registry
 from app.crypto import decrypt
 from app.extensions import cache, db
 from app.models import StoredToken
 from tests.conftest import PASSWORD
-from tests.helpers import Emulator, login, post_form
+from tests.helpers import login, post_form
 from tests.security.route_walk import walk
 
 SHORTEST = 8  # shorter values could turn up in a page by chance; every minted secret is longer
@@ -63,12 +61,6 @@ def leaked(text: str, secrets: dict[str, str]) -> list[str]:
 def _text(response: Any) -> str:
     headers = "\n".join(f"{name}: {value}" for name, value in response.headers.items() if name != "Set-Cookie")
     return headers + "\n" + response.get_data(as_text=True)
-
-
-@pytest.fixture
-def emulators(emulator, server_emulator, teamstudio_emulator, vantage6_emulator, alooma_emulator) -> list[Emulator]:
-    """The emulators behind security_app's connections."""
-    return [emulator, server_emulator, teamstudio_emulator, vantage6_emulator, alooma_emulator]
 
 
 def _refresh_every_token(app: Any, client: Any) -> list[Any]:
