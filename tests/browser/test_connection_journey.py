@@ -26,6 +26,7 @@ def test_add_test_and_use_a_connection_in_the_browser(browser_page, live_with_te
     SHOTS.mkdir(parents=True, exist_ok=True)
     sign_in(page, base, "admin")
 
+    page.click("nav.mainnav summary:has-text('Admin')")
     page.click("nav.mainnav >> text=Connections")
     page.click("text=New connection")
     page.click("text=TIBCO Team Studio")
