@@ -88,3 +88,10 @@ def user_named(app: Any, username: str) -> Any:
         if user is not None:
             db.session.expunge(user)
         return user
+
+
+def service_in(app: Any, name: str) -> Any:
+    """A fixture body: the connection's service inside a request context of the app, for contract tests."""
+    from app.connections import registry
+    with app.test_request_context():
+        yield registry().service(name)

@@ -8,41 +8,37 @@ import requests
 from app.connections import registry
 from app.errors import NotSupported, PermissionDenied, Unavailable
 from tests.conftest import build_app, server_connection
-
-
-def _service(application, name: str):
-    with application.test_request_context():
-        yield registry().service(name)
+from tests.helpers import service_in
 
 
 @pytest.fixture
 def aac(app):
-    yield from _service(app, "aac-main")
+    yield from service_in(app, "aac-main")
 
 
 @pytest.fixture
 def server(server_app):
-    yield from _service(server_app, "server-main")
+    yield from service_in(server_app, "server-main")
 
 
 @pytest.fixture
 def server_legacy(server_app):
-    yield from _service(server_app, "server-legacy")
+    yield from service_in(server_app, "server-legacy")
 
 
 @pytest.fixture
 def teamstudio(teamstudio_app):
-    yield from _service(teamstudio_app, "ts-main")
+    yield from service_in(teamstudio_app, "ts-main")
 
 
 @pytest.fixture
 def vantage6(vantage6_app):
-    yield from _service(vantage6_app, "v6-main")
+    yield from service_in(vantage6_app, "v6-main")
 
 
 @pytest.fixture
 def alooma(alooma_app):
-    yield from _service(alooma_app, "alooma-key")
+    yield from service_in(alooma_app, "alooma-key")
 
 
 def test_aac_people_with_workspace_roles(aac):

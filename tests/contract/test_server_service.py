@@ -8,29 +8,25 @@ import pytest
 from app.connections import registry
 from app.errors import AuthError, BadResponse, InvalidRequest, NotFound, NotSupported, TokenRejected, Unavailable
 from app.platforms.records import RunStatus
-
-
-def _service(app, name: str):
-    with app.test_request_context():
-        yield registry().service(name)
+from tests.helpers import service_in
 
 
 @pytest.fixture
 def v3(server_app):
     """Server API v3 with OAuth1 v1 beside it (outputs)."""
-    yield from _service(server_app, "server-main")
+    yield from service_in(server_app, "server-main")
 
 
 @pytest.fixture
 def legacy(server_app):
     """A pre-2022.1 server: only the OAuth1-signed subscription API."""
-    yield from _service(server_app, "server-legacy")
+    yield from service_in(server_app, "server-legacy")
 
 
 @pytest.fixture
 def v3_only(server_app):
     """Server API v3 only; outputs come through the Web API's v1 paths with the bearer token."""
-    yield from _service(server_app, "server-v3")
+    yield from service_in(server_app, "server-v3")
 
 
 def _finish(svc, server_emulator, job_id: str) -> object:
