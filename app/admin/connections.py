@@ -7,11 +7,13 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from app.admin import bp
 from app.admin.connection_forms import build_form
 from app.audit import record_action
-from app.connection_store import ConnectionChange, create_stored, delete_stored, secrets_set, stored_row, update_stored
+from app.connection_store import (ConnectionChange, as_connection, create_stored, delete_stored, secrets_set,
+                                  stored_row, update_stored)
 from app.connections import Connection, registry
 from app.extensions import db
 from app.models import StoredConnection
@@ -115,10 +117,15 @@ def connection_new(platform: str):
     if form.validate_on_submit():
         change = form.change()
         create_stored(form.name.data, change, current_user.username)
-        _audit("connection_create", form.name.data, platform, params=_summary(change))
-        registry().sync()
-        flash(f"Added {form.name.data}. Test it below.", "info")
-        return redirect(url_for("admin.connection", name=form.name.data))
+        try:
+            _audit("connection_create", form.name.data, platform, params=_summary(change))
+        except IntegrityError:  # another admin saved the same name since the form was checked
+            db.session.rollback()
+            form.name.errors = [f"A connection named {form.name.data!r} exists already."]
+        else:
+            registry().sync()
+            flash(f"Added {form.name.data}. Test it below.", "info")
+            return redirect(url_for("admin.connection", name=form.name.data))
     if form.is_submitted():
         _refused_save("connection_create", form, form.name.data or "", platform)
     return _form_page(form, platform, None, 400 if form.is_submitted() else 200)
@@ -127,14 +134,13 @@ def connection_new(platform: str):
 @bp.route("/connections/<name>/edit", methods=["GET", "POST"])
 def connection_edit(name: str):
     row = _stored_or_404(name)
-    found = registry().get(name)
     kept = frozenset(secrets_set(row))
     if request.method == "POST":
         form = build_form(row.platform, service_class(row.platform), editing=row, kept_secrets=kept)
     else:
         form = build_form(row.platform, service_class(row.platform), editing=row, kept_secrets=kept,
                           label=row.label, base_url=row.base_url, allowed_network=row.allowed_network,
-                          **{f"s_{k}": str(v) for k, v in (found.options if found else {}).items()})
+                          **{f"s_{k}": str(v) for k, v in as_connection(row).options.items()})
     form.name.data = row.name  # names are URLs, token rows and audit history: they never change
     if form.validate_on_submit():
         changed = update_stored(row, form.change(), current_user.username)
